@@ -1,0 +1,134 @@
+"""Command line: ``lahelpers data fetch|build|verify``, ``lahelpers run``, ``lahelpers all``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from lahelpers import paths
+from lahelpers.errors import InputError
+
+MIRROR_HELP = (
+    "Copy inputs from this local mirror (laid out like data/raw, one folder per source) instead of "
+    "downloading. Default: $LAHELPERS_MIRROR if set."
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="lahelpers")
+def main() -> None:
+    """CQC local authority assessments joined to boundaries, demographics and workforce data."""
+
+
+@main.group()
+def data() -> None:
+    """Fetch raw inputs and build the processed tables."""
+
+
+def _do_fetch(
+    mirror: Path | None, only: tuple[str, ...], accept_new: tuple[str, ...], replace: bool
+) -> None:
+    from lahelpers import fetch
+
+    mirror = mirror or paths.default_mirror()
+    report = fetch.fetch(list(only) or None, mirror, list(accept_new), replace)
+    click.echo(report.text())
+    if not report.ok:
+        raise click.ClickException(
+            f"{len(report.problems())} input(s) missing or not matching the catalogue (see above)"
+        )
+
+
+@data.command("fetch")
+@click.option("--mirror", type=click.Path(file_okay=False, path_type=Path), help=MIRROR_HELP)
+@click.option(
+    "--only", multiple=True, metavar="ID", help="Fetch only this catalogue id (repeatable)."
+)
+@click.option(
+    "--accept-new",
+    multiple=True,
+    metavar="ID",
+    help="Accept a changed file for this id after it passes validation; records its checksum.",
+)
+@click.option(
+    "--replace", is_flag=True, help="Replace files already in data/raw with fresh, checked copies."
+)
+def fetch_cmd(
+    mirror: Path | None, only: tuple[str, ...], accept_new: tuple[str, ...], replace: bool
+) -> None:
+    """Download every input in data/catalogue.yaml (or copy from --mirror) and verify checksums."""
+    _do_fetch(mirror, only, accept_new, replace)
+
+
+@data.command("build")
+@click.option("--force", is_flag=True, help="Rebuild even if inputs and code are unchanged.")
+def build_cmd(force: bool) -> None:
+    """Build data/processed from data/raw (does nothing when nothing changed)."""
+    from lahelpers import build
+
+    try:
+        result = build.build(force=force)
+    except InputError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(result.message)
+    if result.built:
+        click.echo(f"join report: {result.folder / 'join_report.md'}")
+
+
+@data.command("verify")
+def verify_cmd() -> None:
+    """Check data/raw against the catalogue checksums without changing anything."""
+    from lahelpers import build
+
+    try:
+        build.verify_inputs()
+    except InputError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo("all raw inputs present and matching the catalogue")
+
+
+@main.command("run")
+@click.option(
+    "--region",
+    "regions",
+    multiple=True,
+    help="Run the region profile for this region only (repeatable).",
+)
+@click.option(
+    "--workers", type=int, default=None, help="Parallel workers (default: number of cores)."
+)
+@click.option(
+    "--notebook",
+    "notebooks",
+    multiple=True,
+    help="Run only this notebook (repeatable), e.g. 01_national_overview.",
+)
+def run_cmd(regions: tuple[str, ...], workers: int | None, notebooks: tuple[str, ...]) -> None:
+    """Execute the notebooks (national, thematic, one profile per region) into reports/<run-id>/."""
+    from lahelpers import run
+
+    try:
+        result = run.run_reports(
+            regions=list(regions) or None, notebooks=list(notebooks) or None, workers=workers
+        )
+    except ValueError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(result.summary())
+    sys.exit(result.exit_code)
+
+
+@main.command("all")
+@click.option("--mirror", type=click.Path(file_okay=False, path_type=Path), help=MIRROR_HELP)
+@click.option("--workers", type=int, default=None, help="Parallel workers for the reports.")
+@click.pass_context
+def all_cmd(ctx: click.Context, mirror: Path | None, workers: int | None) -> None:
+    """The main job end to end: fetch, build, then run every report."""
+    _do_fetch(mirror, (), (), False)
+    ctx.invoke(build_cmd, force=False)
+    ctx.invoke(run_cmd, regions=(), workers=workers, notebooks=())
+
+
+if __name__ == "__main__":
+    main()

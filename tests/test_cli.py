@@ -1,0 +1,41 @@
+"""Every command has --help, and `python -m lahelpers` works."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from lahelpers.cli import main
+
+COMMANDS = [
+    [],
+    ["data"],
+    ["data", "fetch"],
+    ["data", "build"],
+    ["data", "verify"],
+    ["run"],
+    ["all"],
+]
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a) or "root")
+def test_help(args: list[str]) -> None:
+    result = CliRunner().invoke(main, [*args, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Usage:" in result.output
+    assert len(result.output.splitlines()) > 3
+
+
+def test_python_m() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "lahelpers", "--help"], capture_output=True, text=True, check=True
+    )
+    assert "data" in out.stdout and "run" in out.stdout
+
+
+def test_verify_passes_on_fetched_inputs(raw_inputs) -> None:
+    result = CliRunner().invoke(main, ["data", "verify"])
+    assert result.exit_code == 0, result.output

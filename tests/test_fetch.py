@@ -1,0 +1,157 @@
+"""Fetching inputs: from the mirror, over HTTP from a local server, and every refusal case."""
+
+from __future__ import annotations
+
+import hashlib
+import http.server
+import threading
+from functools import partial
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from lahelpers import catalogue, fetch
+from lahelpers.catalogue import Source
+from lahelpers.cli import main
+
+
+def _source(tmp: Path, name: str, content: bytes, url: str | None = None) -> Source:
+    return Source(
+        id=name,
+        file=f"folder/{name}.csv",
+        title="t",
+        publisher="p",
+        licence="l",
+        vintage="v",
+        url=url,
+        publisher_url=None,
+        sha256=hashlib.sha256(content).hexdigest(),
+        bytes=len(content),
+    )
+
+
+@pytest.fixture
+def raw(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    d = tmp_path / "raw"
+    monkeypatch.setenv("LAHELPERS_RAW", str(d))
+    return d
+
+
+@pytest.fixture
+def server(tmp_path: Path):
+    """A static file server on 127.0.0.1 serving tmp_path/www."""
+    www = tmp_path / "www"
+    www.mkdir()
+    handler = partial(http.server.SimpleHTTPRequestHandler, directory=str(www))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield www, f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def test_catalogue_entries_complete() -> None:
+    cat = catalogue.load_catalogue()
+    assert len(cat) == 30
+    for s in cat.values():
+        assert len(s.sha256) == 64 and s.licence and s.vintage and s.publisher
+        assert s.url is None or s.url.startswith("https://"), s.id
+        assert s.url or s.copy == "compiled" or s.copy == "extracted", f"{s.id} has no address"
+
+
+def test_mirror_copy_matches_catalogue(mirror: Path, raw: Path) -> None:
+    report = fetch.fetch(mirror=mirror, progress=False)
+    assert report.ok, report.text()
+    assert {o.status for o in report.outcomes} == {"copied"}
+    for s in catalogue.load_catalogue().values():
+        assert catalogue.sha256_of(raw / s.file) == s.sha256
+    again = fetch.fetch(mirror=mirror, progress=False)
+    assert {o.status for o in again.outcomes} == {"ok"}
+
+
+def test_http_fetch_from_local_server(server, raw: Path) -> None:
+    www, base = server
+    content = b"code,value\nE06000001,1\n"
+    (www / "a.csv").write_bytes(content)
+    src = _source(raw, "a", content, url=f"{base}/a.csv")
+    out = fetch.fetch_one(src, mirror=None)
+    assert out.status == "fetched", out.detail
+    assert (raw / src.file).read_bytes() == content
+
+
+def test_http_changed_upstream_is_reported_not_installed(server, raw: Path) -> None:
+    www, base = server
+    (www / "b.csv").write_bytes(b"code,value\nE06000001,2\n")
+    src = _source(raw, "b", b"code,value\nE06000001,1\n", url=f"{base}/b.csv")
+    out = fetch.fetch_one(src, mirror=None)
+    assert out.status == "changed" and not out.ok
+    assert "changed upstream" in out.detail and "--accept-new b" in out.detail
+    assert not (raw / src.file).exists()
+
+
+def test_http_error_is_reported(server, raw: Path) -> None:
+    _www, base = server
+    src = _source(raw, "c", b"x", url=f"{base}/missing.csv")
+    out = fetch.fetch_one(src, mirror=None)
+    assert out.status == "failed" and "404" in out.detail
+
+
+def test_wrong_checksum_in_mirror(tmp_path: Path, raw: Path) -> None:
+    mirror = tmp_path / "mirror"
+    (mirror / "folder").mkdir(parents=True)
+    (mirror / "folder" / "d.csv").write_bytes(b"tampered\n")
+    src = _source(raw, "d", b"original\n")
+    out = fetch.fetch_one(src, mirror=mirror)
+    assert out.status == "changed"
+    assert "has sha256" in out.detail and src.sha256 in out.detail
+
+
+def test_missing_from_mirror(tmp_path: Path, raw: Path) -> None:
+    src = _source(raw, "e", b"x")
+    out = fetch.fetch_one(src, mirror=tmp_path / "nowhere")
+    assert out.status == "missing" and "not in mirror" in out.detail
+
+
+def test_no_address_needs_mirror(raw: Path) -> None:
+    src = _source(raw, "f", b"x", url=None)
+    out = fetch.fetch_one(src, mirror=None)
+    assert out.status == "missing" and "--mirror" in out.detail
+
+
+def test_changed_local_file_never_overwritten(tmp_path: Path, raw: Path) -> None:
+    mirror = tmp_path / "mirror"
+    (mirror / "folder").mkdir(parents=True)
+    (mirror / "folder" / "g.csv").write_bytes(b"good\n")
+    src = _source(raw, "g", b"good\n")
+    (raw / "folder").mkdir(parents=True)
+    (raw / "folder" / "g.csv").write_bytes(b"edited by hand\n")
+    out = fetch.fetch_one(src, mirror=mirror)
+    assert out.status == "changed" and "left untouched" in out.detail
+    assert (raw / "folder" / "g.csv").read_bytes() == b"edited by hand\n"
+    replaced = fetch.fetch_one(src, mirror=mirror, replace=True)
+    assert replaced.status == "replaced"
+    assert (raw / "folder" / "g.csv").read_bytes() == b"good\n"
+
+
+def test_cli_exits_non_zero_on_problem(tmp_path: Path, raw: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["data", "fetch", "--mirror", str(tmp_path / "empty"), "--only", "cqc_reference"]
+    )
+    assert result.exit_code != 0
+    assert "missing" in result.output and "cqc_reference" in result.output
+
+
+def test_accept_new_refuses_invalid_file(tmp_path: Path, mirror: Path, raw: Path) -> None:
+    """A changed input that fails validation is not installed and the catalogue is unchanged."""
+    fetch.fetch(mirror=mirror, progress=False)
+    bad_mirror = tmp_path / "bad"
+    (bad_mirror / "cqc").mkdir(parents=True)
+    text = (mirror / "cqc" / "la_assessments.csv").read_text().replace(",Good,", ",Great,", 1)
+    (bad_mirror / "cqc" / "la_assessments.csv").write_text(text)
+    before = catalogue.paths.catalogue_file().read_text()
+    src = catalogue.source("cqc_assessments")
+    out = fetch.fetch_one(src, bad_mirror, accept_new=True, replace=True)
+    assert out.status == "failed" and "fails validation" in out.detail and "Great" in out.detail
+    assert catalogue.paths.catalogue_file().read_text() == before
+    assert catalogue.sha256_of(raw / src.file) == src.sha256
