@@ -16,8 +16,9 @@ from lahelpers.joins import SourceJoin
 
 BNG = "EPSG:27700"
 WGS84 = "EPSG:4326"
-#: Simplification tolerance for the web version, in metres (EPSG:27700).
-WEB_TOLERANCE_M = 400
+#: Simplification tolerance for the web version, in metres (EPSG:27700): keeps every
+#: authority's area within 5% (City of London, the smallest, moves most).
+WEB_TOLERANCE_M = 150
 
 
 def _read(source_id: str, required: list[str]) -> gpd.GeoDataFrame:

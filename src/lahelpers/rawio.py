@@ -81,7 +81,7 @@ def read_excel(path: Path, sheet: str, required: Iterable[str] = (), **kwargs) -
         raise InputError(
             path, f"sheet {sheet!r} not found; sheets are {book.sheet_names}", FETCH_FIX
         )
-    df = book.parse(sheet, **kwargs)
+    df = pd.read_excel(book, sheet_name=sheet, **kwargs)
     require_columns(df, required, path, what=f"sheet {sheet!r}")
     return df
 
