@@ -73,6 +73,8 @@ PRE_2019_DORSET = {
 }
 
 CORNWALL, SCILLY = "E06000052", "E06000053"
+#: Reason recorded for the Isles of Scilly where a source has one "Cornwall and Isles of Scilly" row.
+SCILLY_WITH_CORNWALL = "combined with Cornwall in the source"
 
 
 @lru_cache(maxsize=1)

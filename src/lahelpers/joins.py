@@ -33,6 +33,18 @@ class SourceJoin:
     blank: dict[str, list[str]] = field(default_factory=dict)  # column -> codes matched but blank
     columns: list[str] = field(default_factory=list)
 
+    def set_missing_reason(self, code: str, reason: str) -> None:
+        """Replace the recorded reason why authority ``code`` has no value (no-op if it has one)."""
+        for entry in self.missing:
+            if entry["code"] == code:
+                entry["reason"] = reason
+
+    def relabel_unmatched(self, source_code: str, reason: str) -> None:
+        """Replace the recorded reason why the source row with ``source_code`` was not used."""
+        for entry in self.unmatched:
+            if entry["source_code"] == source_code:
+                entry["reason"] = reason
+
     def summary(self) -> dict:
         """Counts for the report table."""
         return {

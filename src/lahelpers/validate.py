@@ -188,3 +188,22 @@ def context_schema(columns: list[str], units: dict[str, str]) -> pa.DataFrameSch
         checks=[pa.Check(lambda d: len(d) == 153, error="exactly 153 authorities")],
         strict=False,
     )
+
+
+def check_ranges(
+    values: pd.DataFrame, file: str | Path, ranges: dict[str, tuple[float, float]]
+) -> None:
+    """Raise InputError for the first value outside its plausible range (units changed?)."""
+    for col, (lo, hi) in ranges.items():
+        if col not in values:
+            continue
+        bad = values[col].notna() & ~values[col].between(lo, hi)
+        if bad.any():
+            where = bad.idxmax()
+            raise InputError(
+                file,
+                f"{col} = {values.at[where, col]} for {where} is outside the plausible range "
+                f"{lo}-{hi}",
+                "check the source's units (percent vs proportion) and restore the original file",
+                column=col,
+            )
