@@ -1,0 +1,790 @@
+"""Charts every analysis notebook shares: one house theme, one rating palette, accessible builders.
+
+House style follows the UK Government Analysis Function (GSS) data visualisation guidance:
+its colours (dark blue #12436D, turquoise #28A197, dark pink #801650, orange #F46A25, dark grey
+#3D3D3D, light purple #A285D1), Arial/Helvetica, readable type (12-16 px), no borders, light
+horizontal gridlines only, left-aligned titles with a subtitle.
+
+Accessibility, in every builder:
+
+* a title, and a subtitle stating how many authorities are shown and how many are missing
+  (computed from the data, never typed in);
+* a text alternative generated from the data, stored as the chart's ``description`` (Vega
+  writes it into the SVG's ``aria-label``); :func:`alt_text` reads it and :func:`show` prints it
+  under the chart;
+* colour is never the only signal: bars carry text labels and axis labels, heatmap cells their
+  score, points and map markers a rating-specific shape, tooltips name the rating.
+
+:func:`show` is the one way notebooks display a chart. The offline HTML exporter relies on its
+output: a Vega-Lite JSON output (mimetype ``application/vnd.vegalite.v6+json``, data inlined) then
+an HTML paragraph ``<p class="chart-alt">Chart description: ...</p>``.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+
+from lahelpers import maps
+from lahelpers.framework import NOT_RATED, QUALITY_STATEMENTS, RATINGS, THEMES
+
+# --------------------------------------------------------------------------------------------
+# Theme and palette
+# --------------------------------------------------------------------------------------------
+
+THEME_NAME = "lahelpers"
+FONT = "Arial, Helvetica, sans-serif"
+TEXT_COLOUR = "#0B0C0C"
+
+#: Analysis Function categorical colours, in the order the guidance recommends using them.
+AF_COLOURS: dict[str, str] = {
+    "dark_blue": "#12436D",
+    "turquoise": "#28A197",
+    "dark_pink": "#801650",
+    "orange": "#F46A25",
+    "dark_grey": "#3D3D3D",
+    "light_purple": "#A285D1",
+}
+
+#: Rating colours, worst -> best, and the neutral grey for authorities not yet rated.
+#:
+#: How chosen: a diverging orange -> blue scheme (the red-green axis is the one lost in
+#: deuteranopia and protanopia; the blue-yellow axis survives), anchored on the Analysis Function
+#: dark blue (#12436D, Outstanding) and orange (#F46A25, Requires improvement), with a dark burnt
+#: orange (#8F2D00, Inadequate) and a light blue (#6BACE6, Good). Lightness separates the two
+#: colours on each side (CIELAB L* 33 vs 61 on the orange side, 27 vs 68 on the blue side) and hue
+#: separates the sides, so ratings stay distinct in greyscale-ish print within a side and across
+#: sides. Checked by simulating protanopia, deuteranopia and tritanopia (Machado et al. 2009,
+#: severity 1, in linear RGB) and measuring CIELAB distances (CIE76): every pair of the five
+#: colours, including the grey (#BFBFBF, L* 77), stays at least 29 apart (normal vision 33;
+#: deuteranopia 34; protanopia 32), far above the ~10 where colours start to be confused.
+#: ``tests/test_charts.py`` repeats that check.
+RATING_COLOURS: dict[str, str] = dict(
+    zip(RATINGS, ("#8F2D00", "#F46A25", "#6BACE6", "#12436D"), strict=True)
+)
+NOT_RATED_COLOUR = "#BFBFBF"
+#: Marker shapes per rating, so points and map markers do not rely on colour alone.
+RATING_SHAPES: dict[str, str] = dict(
+    zip(RATINGS, ("triangle-down", "diamond", "square", "triangle-up"), strict=True)
+)
+NOT_RATED_SHAPE = "circle"
+#: Text colour with enough contrast on each rating colour (heatmap cells).
+_ON_COLOUR = {"#8F2D00": "white", "#F46A25": TEXT_COLOUR, "#6BACE6": TEXT_COLOUR,
+              "#12436D": "white", NOT_RATED_COLOUR: TEXT_COLOUR}
+
+
+def _theme() -> dict:
+    """The house theme: Analysis Function colours and fonts, no chart junk."""
+    axis = {
+        "labelFont": FONT, "titleFont": FONT, "labelFontSize": 12, "titleFontSize": 13,
+        "labelColor": TEXT_COLOUR, "titleColor": TEXT_COLOUR, "titleFontWeight": "normal",
+        "domainColor": AF_COLOURS["dark_grey"], "tickColor": AF_COLOURS["dark_grey"],
+        "gridColor": "#E5E5E5",
+    }
+    return {
+        "config": {
+            "font": FONT,
+            "background": "white",
+            "view": {"stroke": None, "continuousWidth": 420, "continuousHeight": 300},
+            "title": {
+                "font": FONT, "fontSize": 16, "fontWeight": "bold", "color": TEXT_COLOUR,
+                "subtitleFont": FONT, "subtitleFontSize": 13, "subtitleColor": "#3D3D3D",
+                "anchor": "start", "offset": 12,
+            },
+            "axis": axis,
+            "axisX": {"grid": False},
+            "axisY": {"grid": True},
+            "axisBand": {"grid": False, "ticks": False},
+            "legend": {
+                "labelFont": FONT, "titleFont": FONT, "labelFontSize": 12, "titleFontSize": 13,
+                "labelColor": TEXT_COLOUR, "titleColor": TEXT_COLOUR, "titleFontWeight": "normal",
+                "orient": "right", "labelLimit": 260,
+            },
+            "header": {
+                "labelFont": FONT, "titleFont": FONT, "labelFontSize": 13, "titleFontSize": 13,
+                "labelColor": TEXT_COLOUR, "titleColor": TEXT_COLOUR,
+            },
+            "range": {"category": list(AF_COLOURS.values())},
+            "text": {"font": FONT, "fontSize": 12, "color": TEXT_COLOUR},
+            "bar": {"color": AF_COLOURS["dark_blue"]},
+            "line": {"color": AF_COLOURS["dark_blue"], "strokeWidth": 2},
+            "point": {"color": AF_COLOURS["dark_blue"], "filled": True, "size": 50},
+            "area": {"color": AF_COLOURS["dark_blue"]},
+        }
+    }
+
+
+def register_theme() -> None:
+    """Register the house theme and enable it. Safe to call again (it re-registers the same)."""
+    alt.theme.register(THEME_NAME, enable=True)(_theme)
+
+
+register_theme()
+
+
+def rating_domain(include_not_rated: bool = True) -> list[str]:
+    """Rating labels worst -> best, then :data:`NOT_RATED` if asked."""
+    return [*RATINGS, NOT_RATED] if include_not_rated else list(RATINGS)
+
+
+def rating_scale(include_not_rated: bool = True) -> alt.Scale:
+    """Colour scale mapping each rating label to its palette colour."""
+    dom = rating_domain(include_not_rated)
+    rng = [RATING_COLOURS.get(r, NOT_RATED_COLOUR) for r in dom]
+    return alt.Scale(domain=dom, range=rng)
+
+
+def rating_shape_scale(include_not_rated: bool = True) -> alt.Scale:
+    """Shape scale mapping each rating label to its marker shape."""
+    dom = rating_domain(include_not_rated)
+    return alt.Scale(domain=dom, range=[RATING_SHAPES.get(r, NOT_RATED_SHAPE) for r in dom])
+
+
+# --------------------------------------------------------------------------------------------
+# Labels, data preparation, titles
+# --------------------------------------------------------------------------------------------
+
+_BUILTIN_LABELS: dict[str, str] = {
+    "overall_pct": "Overall score (%)",
+    "rating": "CQC rating",
+    "rating_label": "CQC rating",
+    "publication_date": "Publication date",
+    "region": "Region",
+    "name": "Authority",
+    "code": "ONS code",
+    **{qs: f"{qs.upper()} {title}" for qs, title in QUALITY_STATEMENTS.items()},
+    **{col: f"Theme: {title}" for col, (title, _qs) in THEMES.items()},
+}
+
+
+@lru_cache(maxsize=1)
+def _variables_labels() -> dict[str, str]:
+    """Labels from ``load.variables()`` when the processed data exist, else an empty dict."""
+    try:
+        from lahelpers import load  # imported late: the module may not be built yet
+
+        v = load.variables()
+        return {str(c): str(lab) for c, lab in zip(v["column"], v["label"], strict=True)
+                if isinstance(lab, str) and lab}
+    except Exception:  # noqa: BLE001 - any failure just means "no labels available"
+        return {}
+
+
+def variable_label(col: str, labels: Mapping[str, str] | None = None) -> str:
+    """Human label for a column: ``labels`` first, then built-ins, then ``load.variables()``,
+    falling back to the column name."""
+    if labels and col in labels:
+        return labels[col]
+    if col in _BUILTIN_LABELS:
+        return _BUILTIN_LABELS[col]
+    return _variables_labels().get(col, col)
+
+
+def rating_labels(df: pd.DataFrame) -> pd.Series:
+    """Each row's rating as text, :data:`NOT_RATED` where unrated (``rating_label`` if present)."""
+    if "rating_label" in df.columns:
+        return df["rating_label"].astype(object).where(df["rating_label"].notna(), NOT_RATED)
+    if "rating" in df.columns:
+        return df["rating"].astype(object).where(df["rating"].notna(), NOT_RATED)
+    raise ValueError("table has neither 'rating_label' nor 'rating'")
+
+
+def _fmt(value: object, fmt: str = "{:g}", missing: str = "not known") -> str:
+    """Format one value for a tooltip or label; missing values read as ``missing``."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return missing
+    return fmt.format(value)
+
+
+def _date_text(df: pd.DataFrame) -> pd.Series:
+    """Publication date as text honouring ``publication_date_precision`` (day/month/year)."""
+    if "publication_date" not in df.columns:
+        return pd.Series("not known", index=df.index)
+    dates = pd.to_datetime(df["publication_date"])
+    prec = df.get("publication_date_precision", pd.Series("day", index=df.index)).fillna("day")
+    fmt = {"day": "%d %b %Y", "month": "%b %Y", "year": "%Y"}
+    return pd.Series(
+        [d.strftime(fmt.get(p, "%d %b %Y")) if pd.notna(d) else "not known"
+         for d, p in zip(dates, prec, strict=True)],
+        index=df.index,
+    )
+
+
+def _counts_text(labels: pd.Series) -> str:
+    """'5 Outstanding, 70 Good, ...' best first, skipping zeros, then the not-rated count."""
+    vc = labels.value_counts()
+    parts = [f"{int(vc[r])} {r}" for r in reversed(RATINGS) if vc.get(r, 0)]
+    if vc.get(NOT_RATED, 0):
+        parts.append(f"{int(vc[NOT_RATED])} not yet in our data")
+    return ", ".join(parts) if parts else "none"
+
+
+def n_subtitle(n: int, n_missing: int, missing_what: str = "missing") -> str:
+    """The standard subtitle line: ``n = 95 authorities shown; 58 missing ...``."""
+    noun = "authority" if n == 1 else "authorities"
+    return f"n = {n} {noun} shown; {n_missing} {missing_what}"
+
+
+def _finish(chart: alt.TopLevelMixin, title: str, subtitle: str | Sequence[str],
+            description: str) -> alt.TopLevelMixin:
+    """Attach title, subtitle and the text alternative (``description``) to a chart."""
+    sub = [subtitle] if isinstance(subtitle, str) else list(subtitle)
+    return chart.properties(title=alt.Title(text=title, subtitle=sub), description=description)
+
+
+def _rating_tooltip(prefix: str = "") -> list[alt.Tooltip]:
+    """Tooltip fields for a table prepared by :func:`_tooltip_frame`."""
+    fields = [("name", "Authority"), ("rating_label", "Rating"), ("overall_text", "Overall score"),
+              *[(qs, variable_label(qs)) for qs in QUALITY_STATEMENTS],
+              ("published", "Published")]
+    return [alt.Tooltip(f"{prefix}{f}:N", title=t) for f, t in fields]
+
+
+def _tooltip_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """Name, rating, overall % and the 9 scores as display text (missing -> 'not known')."""
+    out = pd.DataFrame(index=df.index)
+    out["name"] = df["name"].astype(str) if "name" in df.columns else df.get("code")
+    out["rating_label"] = rating_labels(df)
+    overall = df["overall_pct"] if "overall_pct" in df.columns else pd.Series(np.nan, df.index)
+    out["overall_text"] = [_fmt(v, "{:.0f}%") for v in overall]
+    for qs in QUALITY_STATEMENTS:
+        col = df[qs] if qs in df.columns else pd.Series(np.nan, df.index)
+        out[qs] = [_fmt(v, "{:.0f}") for v in col]
+    out["published"] = _date_text(df)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Display
+# --------------------------------------------------------------------------------------------
+
+#: The mimetype notebooks carry for charts (Vega-Lite major version from altair's schema).
+VEGALITE_MIMETYPE = f"application/vnd.vegalite.v{alt.SCHEMA_VERSION.lstrip('v').split('.')[0]}+json"
+
+
+def alt_text(chart: alt.TopLevelMixin) -> str:
+    """The chart's text alternative (its ``description``), or '' if it has none."""
+    desc = getattr(chart, "description", alt.Undefined)
+    return "" if desc is alt.Undefined or desc is None else str(desc)
+
+
+def alt_text_html(chart: alt.TopLevelMixin) -> str:
+    """The HTML paragraph :func:`show` prints under a chart."""
+    return f'<p class="chart-alt">Chart description: {html.escape(alt_text(chart))}</p>'
+
+
+def mimebundle(chart: alt.TopLevelMixin) -> dict:
+    """The chart as a display bundle: Vega-Lite JSON (data inlined) plus a plain-text fallback.
+
+    Built directly rather than through altair's renderer so the output always carries
+    :data:`VEGALITE_MIMETYPE` whatever renderer a notebook has enabled. The default data
+    transformer inlines data as ``datasets`` in the spec (never URLs or files).
+    """
+    with alt.data_transformers.enable("default"):
+        spec = chart.to_dict()
+    return {VEGALITE_MIMETYPE: spec, "text/plain": f"Chart. {alt_text(chart)}"}
+
+
+def show(chart: alt.TopLevelMixin) -> None:
+    """Display ``chart`` then its text alternative as ``<p class="chart-alt">``.
+
+    The one way notebooks display a chart (the HTML exporter depends on exactly this output).
+    """
+    from IPython.display import HTML, display
+
+    display(mimebundle(chart), raw=True)
+    display(HTML(alt_text_html(chart)))
+
+
+# --------------------------------------------------------------------------------------------
+# Builders
+# --------------------------------------------------------------------------------------------
+
+
+def rating_map(
+    geo: pd.DataFrame,
+    regions: pd.DataFrame | None = None,
+    region: str | None = None,
+    *,
+    markers: bool = True,
+    title: str | None = None,
+    width: int = 460,
+    height: int = 560,
+) -> alt.LayerChart:
+    """Choropleth of authorities coloured by rating, with region outlines.
+
+    ``geo``: authorities GeoDataFrame (``load.authorities_geo()``); ``regions``: region
+    outlines (``load.regions_geo()``, optional); ``region``: zoom to one region (the projection
+    fits the remaining shapes). Tooltips give name, rating, overall %, the 9 scores and
+    publication date. ``markers`` adds a rating-shaped white marker inside each authority so
+    the rating does not rely on colour alone.
+    """
+    geo = geo.copy()
+    where = "England"
+    if region is not None:
+        geo = maps.region_filter(geo, region)
+        where = region
+        if regions is not None:
+            regions = maps.region_filter(regions, region)
+    tips = _tooltip_frame(geo)
+    props = pd.concat([geo[["code"]], tips], axis=1)
+    gdf = type(geo)(props, geometry=geo.geometry, crs=geo.crs)
+    topo = maps.to_topojson(gdf, "authorities", list(props.columns))
+    fill = (
+        alt.Chart(alt.InlineData(values=topo, format=alt.DataFormat(type="topojson",
+                                                                    feature="authorities")))
+        .mark_geoshape(stroke="white", strokeWidth=0.4)
+        .encode(
+            color=alt.Color("properties.rating_label:N", scale=rating_scale(),
+                            legend=alt.Legend(title="CQC rating")),
+            tooltip=_rating_tooltip("properties."),
+        )
+        .project(type="mercator")
+    )
+    layers: list[alt.Chart] = [fill]
+    if regions is not None:
+        rtopo = maps.to_topojson(regions, "regions", ["name"])
+        layers.append(
+            alt.Chart(alt.InlineData(values=rtopo, format=alt.DataFormat(type="topojson",
+                                                                         feature="regions")))
+            .mark_geoshape(filled=False, stroke=AF_COLOURS["dark_grey"], strokeWidth=1.2)
+            .project(type="mercator")
+        )
+    if markers:
+        pts = geo.geometry.to_crs(3857).representative_point().to_crs(4326)
+        mk = pd.DataFrame({"lon": pts.x.round(4), "lat": pts.y.round(4),
+                           "rating_label": tips["rating_label"], "name": tips["name"]})
+        layers.append(
+            alt.Chart(mk)
+            .mark_point(filled=True, fill="white", stroke=TEXT_COLOUR, strokeWidth=0.7, size=36,
+                        opacity=1)
+            .encode(
+                longitude="lon:Q", latitude="lat:Q",
+                shape=alt.Shape("rating_label:N", scale=rating_shape_scale(),
+                                legend=alt.Legend(title="CQC rating")),
+                tooltip=[alt.Tooltip("name:N", title="Authority"),
+                         alt.Tooltip("rating_label:N", title="Rating")],
+            )
+            .project(type="mercator")
+        )
+    labels = tips["rating_label"]
+    n_rated = int((labels != NOT_RATED).sum())
+    chart = alt.layer(*layers).properties(width=width, height=height)
+    desc = (
+        f"Map of the {len(geo)} upper-tier local authorities in {where} coloured by CQC rating "
+        f"(orange = worse, blue = better, grey = not yet in our data): {_counts_text(labels)}."
+    )
+    return _finish(
+        chart,
+        title or f"CQC ratings of local authorities, {where}",
+        [n_subtitle(n_rated, len(geo) - n_rated, "not yet rated (grey)"),
+         "White markers show the rating by shape (see key)"]
+        if markers else n_subtitle(n_rated, len(geo) - n_rated, "not yet rated (grey)"),
+        desc,
+    )
+
+
+def _rating_counts(labels: pd.Series, group: str) -> pd.DataFrame:
+    """Counts and % (of rated authorities in the group) per rating, zeros included."""
+    rated = labels[labels != NOT_RATED]
+    counts = rated.value_counts().reindex(list(RATINGS), fill_value=0)
+    total = int(counts.sum())
+    pct = counts / total * 100 if total else counts * 0.0
+    return pd.DataFrame({
+        "group": group, "rating_label": list(RATINGS), "n": counts.to_numpy(),
+        "pct": pct.round(1).to_numpy(),
+        "label": [f"{n} ({p:.0f}%)" for n, p in zip(counts, pct, strict=True)],
+    })
+
+
+def rating_bars(
+    df: pd.DataFrame,
+    by: str | None = None,
+    compare: Mapping[str, pd.DataFrame] | None = None,
+    *,
+    df_label: str = "Assessed authorities",
+    labels: Mapping[str, str] | None = None,
+    title: str | None = None,
+) -> alt.TopLevelMixin:
+    """Bar chart of the rating distribution, each bar labelled 'count (percent)'.
+
+    Percentages are of the rated authorities in each panel. ``by`` (e.g. ``"region"``) gives
+    one panel per group; ``compare`` (e.g. ``{"2023 pilots": load.pilots()}``) puts other
+    tables side by side with ``df`` (labelled ``df_label``). Unrated authorities are not drawn;
+    the subtitle counts them.
+    """
+    if by is not None and compare:
+        raise ValueError("use either `by` or `compare`, not both")
+    lab = rating_labels(df)
+    n_rated = int((lab != NOT_RATED).sum())
+    missing = len(df) - n_rated
+    missing_what = "not yet rated (not shown)"
+    if by is not None:
+        keep = df[by].notna()
+        missing += int((~keep & (lab != NOT_RATED)).sum())
+        n_rated = int((keep & (lab != NOT_RATED)).sum())
+        missing_what = f"not yet rated or without {variable_label(by, labels).lower()}"
+        groups = [g for g in (df[by].cat.categories if isinstance(df[by].dtype, pd.CategoricalDtype)
+                              else sorted(df[by].dropna().unique()))]
+        tables = [_rating_counts(lab[df[by] == g], str(g)) for g in groups]
+    elif compare:
+        tables = [_rating_counts(lab, df_label)]
+        tables += [_rating_counts(rating_labels(d), name) for name, d in compare.items()]
+    else:
+        tables = [_rating_counts(lab, df_label)]
+    counts = pd.concat(tables, ignore_index=True)
+    totals = counts.groupby("group", sort=False)["n"].sum()
+    counts["panel"] = [f"{g} (n = {totals[g]})" for g in counts["group"]]
+    faceted = len(tables) > 1
+    xfield, xtitle = ("pct", "% of rated authorities") if faceted else ("n", "Authorities")
+    base = alt.Chart(counts).encode(
+        y=alt.Y("rating_label:N", sort=list(RATINGS), title=None),
+        x=alt.X(f"{xfield}:Q", title=xtitle, scale=alt.Scale(nice=True)),
+    )
+    bars = base.mark_bar().encode(
+        color=alt.Color("rating_label:N", scale=rating_scale(False), legend=None),
+        tooltip=[alt.Tooltip("panel:N", title="Group"), alt.Tooltip("rating_label:N", title="Rating"),
+                 alt.Tooltip("n:Q", title="Authorities"), alt.Tooltip("pct:Q", title="% of rated")],
+    )
+    text = base.mark_text(align="left", dx=4).encode(text="label:N")
+    if faceted:
+        chart = alt.layer(bars, text).properties(width=180, height=110).facet(
+            facet=alt.Facet("panel:N", sort=list(dict.fromkeys(counts["panel"])), title=None),
+            columns=3,
+        )
+    else:
+        chart = alt.layer(bars, text).properties(width=380, height=150)
+    by_what = f" by {variable_label(by, labels).lower()}" if by else ""
+    desc_parts = [
+        f"{t['group'].iloc[0]}: " + (", ".join(
+            f"{n} {r}" for r, n in zip(t["rating_label"][::-1], t["n"][::-1], strict=True) if n)
+            or "none rated")
+        for t in tables
+    ]
+    desc = (f"Bar chart of CQC ratings{by_what} for {n_rated} rated authorities. "
+            + "; ".join(desc_parts) + ".")
+    sub = n_subtitle(n_rated, missing, missing_what)
+    if compare:
+        extra = sum(int((rating_labels(d) != NOT_RATED).sum()) for d in compare.values())
+        sub = f"{sub}; compared with {extra} in {', '.join(compare)}"
+    return _finish(chart, title or f"CQC ratings of local authorities{by_what}", sub, desc)
+
+
+def qs_heatmap(
+    df: pd.DataFrame,
+    sort_by: str = "overall_pct",
+    *,
+    labels: Mapping[str, str] | None = None,
+    title: str | None = None,
+) -> alt.Chart:
+    """Authorities x 9 quality statements, each cell coloured by score (1-4) and showing it.
+
+    Authorities with at least one score are shown, sorted by ``sort_by`` (best first, then
+    name); missing cells read 'not known' in the tooltip and are left blank.
+    """
+    qs_cols = list(QUALITY_STATEMENTS)
+    has_any = df[qs_cols].notna().any(axis=1)
+    d = df.loc[has_any].copy()
+    d["_sort"] = pd.to_numeric(d[sort_by], errors="coerce") if sort_by in d.columns else np.nan
+    d = d.sort_values(["_sort", "name"], ascending=[False, True], na_position="last")
+    order = d["name"].astype(str).tolist()
+    tips = _tooltip_frame(d)
+    long = d[["name", *qs_cols]].melt(id_vars="name", var_name="qs", value_name="score")
+    long = long.dropna(subset=["score"])
+    long["statement"] = [f"{q[2:]} {QUALITY_STATEMENTS[q]}" for q in long["qs"]]
+    long["score_text"] = long["score"].map(lambda v: f"{v:.0f}")
+    long["rating_label"] = long["name"].map(dict(zip(d["name"], tips["rating_label"], strict=True)))
+    score_colours = [RATING_COLOURS[r] for r in RATINGS]
+    long["text_colour"] = [_ON_COLOUR[score_colours[int(s) - 1]] for s in long["score"]]
+    long = long[["name", "statement", "score", "score_text", "rating_label", "text_colour"]]
+    x_order = [f"{q[2:]} {QUALITY_STATEMENTS[q]}" for q in qs_cols]
+    base = alt.Chart(long).encode(
+        x=alt.X("statement:N", sort=x_order, title=None,
+                axis=alt.Axis(orient="top", labelAngle=-40, labelLimit=260)),
+        y=alt.Y("name:N", sort=order, title=None),
+    )
+    cells = base.mark_rect(stroke="white", strokeWidth=0.5).encode(
+        color=alt.Color("score:O", scale=alt.Scale(domain=[1, 2, 3, 4], range=score_colours),
+                        legend=alt.Legend(title="Score (1 = worst, 4 = best)")),
+        tooltip=[alt.Tooltip("name:N", title="Authority"),
+                 alt.Tooltip("statement:N", title="Quality statement"),
+                 alt.Tooltip("score_text:N", title="Score"),
+                 alt.Tooltip("rating_label:N", title="Rating")],
+    )
+    text = base.mark_text(fontSize=10).encode(
+        text="score_text:N", color=alt.Color("text_colour:N", scale=None))
+    chart = alt.layer(cells, text).properties(width=9 * 40, height=alt.Step(14))
+    means = df[qs_cols].mean()
+    lo, hi = means.idxmin(), means.idxmax()
+    n_all9 = int(df[qs_cols].notna().all(axis=1).sum())
+    desc = (
+        f"Heatmap of the 9 quality statement scores (1 to 4) for {len(d)} authorities, "
+        f"sorted by {variable_label(sort_by, labels).lower()}; {n_all9} have all 9 scores. "
+        f"The lowest mean score is {QUALITY_STATEMENTS[lo]} ({means[lo]:.2f}) and the highest "
+        f"{QUALITY_STATEMENTS[hi]} ({means[hi]:.2f})."
+    )
+    return _finish(chart, title or "Quality statement scores by authority",
+                   n_subtitle(len(d), len(df) - len(d), "without any published score"), desc)
+
+
+def _is_rating(col: str | None) -> bool:
+    return col in ("rating", "rating_label")
+
+
+def _point_encoding(color: str | None, labels: Mapping[str, str] | None) -> dict:
+    """Colour and shape channels for points: ratings get palette + shapes, others defaults."""
+    if color is None:
+        return {}
+    if _is_rating(color):
+        return {
+            "color": alt.Color("rating_label:N", scale=rating_scale(),
+                               legend=alt.Legend(title="CQC rating")),
+            "shape": alt.Shape("rating_label:N", scale=rating_shape_scale(),
+                               legend=alt.Legend(title="CQC rating")),
+        }
+    return {"color": alt.Color(f"{color}:N", title=variable_label(color, labels))}
+
+
+def _points_frame(df: pd.DataFrame, x: str, y: str, color: str | None,
+                  extra: Sequence[str] = ()) -> pd.DataFrame:
+    """Only the columns a scatter needs, rows with both x and y known."""
+    for c in (x, y):
+        if c not in df.columns:
+            raise ValueError(f"column {c!r} not in the table")
+        if not pd.api.types.is_numeric_dtype(df[c]):
+            raise ValueError(f"column {c!r} is not numeric; scatter plots need numbers")
+    out = pd.DataFrame({"name": df["name"].astype(str), x: df[x], y: df[y], **{
+        e: df[e] for e in extra}})
+    if color is not None:
+        if _is_rating(color):
+            out["rating_label"] = rating_labels(df)
+        else:
+            out[color] = df[color].astype(object).where(df[color].notna(), "not known").astype(str)
+    return out.dropna(subset=[x, y])
+
+
+def ols_band(x: pd.Series, y: pd.Series, points: int = 60) -> tuple[pd.DataFrame, object]:
+    """Straight-line OLS fit of y on x with the 95% confidence band of the mean.
+
+    Returns (grid with columns x, fit, ci_low, ci_high; the statsmodels results), computed with
+    ``statsmodels`` ``get_prediction().summary_frame(alpha=0.05)``.
+    """
+    res = sm.OLS(np.asarray(y, float), sm.add_constant(np.asarray(x, float))).fit()
+    grid = np.linspace(float(np.min(x)), float(np.max(x)), points)
+    pred = res.get_prediction(sm.add_constant(grid, has_constant="add")).summary_frame(alpha=0.05)
+    band = pd.DataFrame({"x": grid, "fit": pred["mean"].to_numpy(),
+                         "ci_low": pred["mean_ci_lower"].to_numpy(),
+                         "ci_high": pred["mean_ci_upper"].to_numpy()})
+    return band, res
+
+
+def scatter_fit(
+    df: pd.DataFrame,
+    x: str,
+    y: str,
+    color: str | None = "rating_label",
+    *,
+    labels: Mapping[str, str] | None = None,
+    title: str | None = None,
+) -> alt.LayerChart:
+    """Scatter of a context variable ``x`` against a score ``y`` with an OLS line and its 95%
+    confidence band (from statsmodels, not drawn by eye). Points carry rating colour and shape.
+    """
+    pts = _points_frame(df, x, y, color)
+    xl, yl = variable_label(x, labels), variable_label(y, labels)
+    tooltip = [alt.Tooltip("name:N", title="Authority"), alt.Tooltip(f"{x}:Q", title=xl),
+               alt.Tooltip(f"{y}:Q", title=yl)]
+    if color is not None:
+        tooltip.append(alt.Tooltip(
+            "rating_label:N" if _is_rating(color) else f"{color}:N",
+            title=variable_label(color, labels)))
+    points = alt.Chart(pts).mark_point(size=60, opacity=0.9).encode(
+        x=alt.X(f"{x}:Q", title=xl, scale=alt.Scale(zero=False)),
+        y=alt.Y(f"{y}:Q", title=yl, scale=alt.Scale(zero=False)),
+        tooltip=tooltip, **_point_encoding(color, labels),
+    )
+    layers: list[alt.Chart] = []
+    n = len(pts)
+    fit_text = "too few authorities for a fitted line"
+    desc_fit = "There are too few authorities to fit a line."
+    if n >= 3 and pts[x].nunique() > 1:
+        band, res = ols_band(pts[x], pts[y])
+        slope = res.params[1]
+        lo, hi = res.conf_int(alpha=0.05)[1]
+        band_base = alt.Chart(band).encode(x=alt.X("x:Q", title=xl))
+        layers += [
+            band_base.mark_area(opacity=0.18, color=AF_COLOURS["dark_grey"]).encode(
+                y="ci_low:Q", y2="ci_high:Q"),
+            band_base.mark_line(color=AF_COLOURS["dark_grey"], strokeWidth=2).encode(y="fit:Q"),
+        ]
+        fit_text = "line: straight-line (OLS) fit with its 95% confidence band"
+        trend = "rises" if lo > 0 else "falls" if hi < 0 else "is roughly flat"
+        desc_fit = (f"The fitted straight line {trend}: {slope:+.3g} on {yl} per unit of {xl} "
+                    f"(95% CI {lo:.3g} to {hi:.3g}). This is an association, not evidence of cause.")
+    chart = alt.layer(*layers, points).properties(width=420, height=320)
+    desc = (f"Scatter plot of {yl} against {xl} for {n} authorities. {desc_fit}")
+    return _finish(chart, title or f"{yl} and {xl}",
+                   [n_subtitle(n, len(df) - n, "missing either value"), fit_text[0].upper() + fit_text[1:]],
+                   desc)
+
+
+def scatter_by_region(
+    df: pd.DataFrame,
+    x: str,
+    y: str,
+    *,
+    color: str | None = "rating_label",
+    labels: Mapping[str, str] | None = None,
+    title: str | None = None,
+    columns: int = 3,
+) -> alt.FacetChart:
+    """Small multiples: one scatter of ``y`` against ``x`` per region, shared axes."""
+    pts = _points_frame(df, x, y, color, extra=["region"]).dropna(subset=["region"])
+    xl, yl = variable_label(x, labels), variable_label(y, labels)
+    tooltip = [alt.Tooltip("name:N", title="Authority"), alt.Tooltip("region:N", title="Region"),
+               alt.Tooltip(f"{x}:Q", title=xl), alt.Tooltip(f"{y}:Q", title=yl)]
+    if _is_rating(color):
+        tooltip.append(alt.Tooltip("rating_label:N", title="Rating"))
+    chart = alt.Chart(pts).mark_point(size=45, opacity=0.9).encode(
+        x=alt.X(f"{x}:Q", title=xl, scale=alt.Scale(zero=False)),
+        y=alt.Y(f"{y}:Q", title=yl, scale=alt.Scale(zero=False)),
+        tooltip=tooltip, **_point_encoding(color, labels),
+    ).properties(width=170, height=140).facet(
+        facet=alt.Facet("region:N", title=None, sort=sorted(pts["region"].unique())),
+        columns=columns,
+    )
+    per = pts["region"].value_counts()
+    desc = (f"Small multiples, one per region, of {yl} against {xl} for {len(pts)} authorities "
+            f"in {len(per)} regions ({', '.join(f'{r} {k}' for r, k in per.sort_index().items())}).")
+    return _finish(chart, title or f"{yl} and {xl}, by region",
+                   n_subtitle(len(pts), len(df) - len(pts), "missing a value or region"), desc)
+
+
+def estimate_bars(
+    results: pd.DataFrame,
+    *,
+    label_col: str = "predictor",
+    reference: float | None = 0.0,
+    reference_label: str = "no association",
+    estimate_name: str = "Estimate",
+    labels: Mapping[str, str] | None = None,
+    title: str | None = None,
+) -> alt.LayerChart:
+    """Point estimates with 95% CI error bars from a :mod:`lahelpers.stats` result table.
+
+    ``reference`` draws a dashed line at the no-association value (0 for correlations, 1 for
+    odds ratios; None for none); each estimate is labelled with its value and CI so the chart
+    reads without colour. Results with a ``predictor`` are described as associations.
+    """
+    need = {label_col, "estimate", "ci_low", "ci_high", "n", "n_missing"}
+    if missing := need - set(results.columns):
+        raise ValueError(f"results lack columns {sorted(missing)}")
+    r = results.copy()
+    r["label"] = [variable_label(str(v), labels) for v in r[label_col]]
+    r["text"] = [f"{e:.2f} ({lo:.2f} to {hi:.2f})" for e, lo, hi in
+                 zip(r["estimate"], r["ci_low"], r["ci_high"], strict=True)]
+    r["text_x"] = r[["estimate", "ci_high"]].max(axis=1)
+    r = r[["label", "estimate", "ci_low", "ci_high", "text", "text_x", "n"]]
+    order = r["label"].tolist()
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=280))
+    xs = alt.Scale(zero=False, nice=True)
+    base = alt.Chart(r).encode(y=y)
+    bars = base.mark_errorbar(ticks=True, color=AF_COLOURS["dark_blue"]).encode(
+        x=alt.X("ci_low:Q", title=f"{estimate_name} with 95% CI", scale=xs), x2="ci_high:Q")
+    dots = base.mark_point(filled=True, size=70, color=AF_COLOURS["dark_blue"]).encode(
+        x=alt.X("estimate:Q", scale=xs),
+        tooltip=[alt.Tooltip("label:N", title="Variable"), alt.Tooltip("text:N", title=estimate_name),
+                 alt.Tooltip("n:Q", title="Authorities")])
+    text = base.mark_text(align="left", dx=8).encode(x=alt.X("text_x:Q", scale=xs), text="text:N")
+    layers = [bars, dots, text]
+    if reference is not None:
+        layers.insert(0, alt.Chart(pd.DataFrame({"ref": [reference]})).mark_rule(
+            color=AF_COLOURS["dark_grey"], strokeDash=[4, 3]).encode(x=alt.X("ref:Q", scale=xs)))
+    chart = alt.layer(*layers).properties(width=420, height=alt.Step(30))
+    n_lo, n_hi = int(results["n"].min()), int(results["n"].max())
+    m_lo, m_hi = int(results["n_missing"].min()), int(results["n_missing"].max())
+    n_txt = f"{n_lo}" if n_lo == n_hi else f"{n_lo}-{n_hi}"
+    m_txt = f"{m_lo}" if m_lo == m_hi else f"{m_lo}-{m_hi}"
+    sub = f"n = {n_txt} authorities shown per estimate; {m_txt} missing"
+    if reference is not None:
+        sub += f"; dashed line = {reference_label} ({reference:g})"
+    association = "predictor" in results.columns and results["predictor"].fillna("").astype(
+        str).str.len().gt(0).any()
+    desc = (f"{estimate_name}s with 95% confidence intervals for {len(r)} variables: "
+            + "; ".join(f"{lab} {t}" for lab, t in zip(r["label"], r["text"], strict=True))
+            + (". Associations, not evidence of cause." if association else "."))
+    return _finish(chart, title or f"{estimate_name}s with 95% confidence intervals", sub, desc)
+
+
+def rating_strip(
+    df: pd.DataFrame,
+    y: str = "overall_pct",
+    *,
+    labels: Mapping[str, str] | None = None,
+    title: str | None = None,
+    seed: int = 0,
+) -> alt.LayerChart:
+    """Box plot plus jittered points of ``y`` (default overall %) within each rating band."""
+    lab = rating_labels(df)
+    keep = (lab != NOT_RATED) & df[y].notna()
+    d = pd.DataFrame({"name": df["name"].astype(str), "rating_label": lab, y: df[y]})[keep]
+    d["jitter"] = np.random.default_rng(seed).uniform(-0.3, 0.3, len(d)).round(3)
+    yl = variable_label(y, labels)
+    x = alt.X("rating_label:N", sort=list(RATINGS), title=None, axis=alt.Axis(labelAngle=0))
+    box = alt.Chart(d).mark_boxplot(extent="min-max", opacity=0.35, color=AF_COLOURS["dark_grey"],
+                                    size=50).encode(x=x, y=alt.Y(f"{y}:Q", title=yl))
+    pts = alt.Chart(d).mark_point(size=40, opacity=0.9).encode(
+        x=x, xOffset=alt.XOffset("jitter:Q", scale=alt.Scale(domain=[-1, 1])),
+        y=alt.Y(f"{y}:Q", title=yl), **_point_encoding("rating_label", labels),
+        tooltip=[alt.Tooltip("name:N", title="Authority"),
+                 alt.Tooltip("rating_label:N", title="Rating"), alt.Tooltip(f"{y}:Q", title=yl)])
+    chart = alt.layer(box, pts).properties(width=420, height=300)
+    med = d.groupby("rating_label")[y].median()
+    desc = (f"Box plot with points of {yl} by CQC rating for {len(d)} rated authorities; medians: "
+            + ", ".join(f"{r} {med[r]:.0f}" for r in RATINGS if r in med.index) + ".")
+    return _finish(chart, title or f"{yl} by CQC rating",
+                   n_subtitle(len(d), len(df) - len(d), "unrated or without a value"), desc)
+
+
+def publication_timeline(
+    df: pd.DataFrame,
+    *,
+    title: str | None = None,
+) -> alt.LayerChart:
+    """Monthly count of published assessments, stacked by rating, totals labelled on top."""
+    lab = rating_labels(df)
+    dates = pd.to_datetime(df["publication_date"])
+    keep = dates.notna()
+    d = pd.DataFrame({"month": dates[keep].dt.to_period("M").dt.to_timestamp(),
+                      "rating_label": lab[keep]})
+    counts = d.groupby(["month", "rating_label"]).size().rename("n").reset_index()
+    counts["rank"] = counts["rating_label"].map({r: i for i, r in enumerate(rating_domain())})
+    counts["month"] = counts["month"].dt.strftime("%Y-%m-01")
+    totals = counts.groupby("month", as_index=False)["n"].sum()
+    x = alt.X("month:T", title="Month of publication", timeUnit="yearmonth",
+              axis=alt.Axis(format="%b %Y"))
+    bars = alt.Chart(counts).mark_bar().encode(
+        x=x, y=alt.Y("n:Q", title="Assessments published", stack="zero"),
+        color=alt.Color("rating_label:N", scale=rating_scale(), legend=alt.Legend(title="CQC rating")),
+        order=alt.Order("rank:Q"),
+        tooltip=[alt.Tooltip("month:T", title="Month", format="%b %Y"),
+                 alt.Tooltip("rating_label:N", title="Rating"), alt.Tooltip("n:Q", title="Count")])
+    xt = alt.X("month:T", timeUnit="yearmonth", bandPosition=0.5)
+    text = alt.Chart(totals).mark_text(dy=-6).encode(x=xt, y="n:Q", text="n:Q")
+    chart = alt.layer(bars, text).properties(width=480, height=260)
+    if len(d):
+        first, last = d["month"].min(), d["month"].max()
+        busiest = totals.loc[totals["n"].idxmax()]
+        span = (f"from {first:%B %Y} to {last:%B %Y}; the busiest month was "
+                f"{pd.Timestamp(busiest['month']):%B %Y} with {busiest['n']}")
+    else:
+        span = "none have a date"
+    desc = f"Bar chart of {len(d)} published assessments by month, {span}."
+    return _finish(chart, title or "When assessments were published",
+                   n_subtitle(len(d), len(df) - len(d), "without a publication date"), desc)

@@ -1,0 +1,138 @@
+"""Statistical nearest neighbours: the authorities most like a given one on context, not rating.
+
+Method: each feature is (optionally log-)transformed, then standardised to z-scores
+(minus the mean, divided by the standard deviation with ddof=1) over the candidate pool, and
+peers are ranked by weighted Euclidean distance ``sqrt(sum_i w_i (z_i - z0_i)^2)``
+(``scipy.spatial.distance.cdist``). Default features and weights: see :data:`DEFAULT_FEATURES`
+and :func:`nearest_peers`. Ratings are never used to choose peers, only reported alongside,
+so comparing an authority with its peers' ratings is fair.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats as sps
+from scipy.spatial.distance import cdist
+
+from lahelpers.charts import rating_labels
+
+#: (column, transform) pairs: population and density are log-transformed because they are
+#: heavily right-skewed (a few very large or dense authorities would otherwise dominate).
+DEFAULT_FEATURES: tuple[tuple[str, str | None], ...] = (
+    ("pop_total", "log"),
+    ("pct_65plus", None),
+    ("imd2025_score", None),
+    ("pct_rural", None),
+    ("pct_ethnic_minority", None),
+    ("density", "log"),
+)
+
+FeatureSpec = str | tuple[str, str | None]
+
+#: Columns reported for each peer, when present.
+REPORT_COLUMNS = ("code", "name", "region", "rating_label", "overall_pct", "rating_basis",
+                  "publication_date")
+
+
+def _normalise(features: Sequence[FeatureSpec]) -> list[tuple[str, str | None]]:
+    """Features as (column, transform) pairs; bare strings mean no transform."""
+    out = []
+    for f in features:
+        col, tr = (f, None) if isinstance(f, str) else f
+        if tr not in (None, "log"):
+            raise ValueError(f"unknown transform {tr!r} for {col!r}; use None or 'log'")
+        out.append((col, tr))
+    return out
+
+
+def feature_matrix(df: pd.DataFrame, features: Sequence[FeatureSpec] = DEFAULT_FEATURES,
+                   ) -> pd.DataFrame:
+    """Transformed (not yet standardised) feature values, indexed like ``df``.
+
+    Log of a value <= 0 is treated as missing (it has no logarithm).
+    """
+    feats = _normalise(features)
+    if missing := [c for c, _ in feats if c not in df.columns]:
+        raise ValueError(f"feature columns not in the table: {missing}")
+    cols = {}
+    for col, tr in feats:
+        v = pd.to_numeric(df[col], errors="coerce").astype(float)
+        cols[col] = np.log(v.where(v > 0)) if tr == "log" else v
+    return pd.DataFrame(cols, index=df.index)
+
+
+def excluded_from_peers(df: pd.DataFrame, features: Sequence[FeatureSpec] = DEFAULT_FEATURES,
+                        ) -> pd.DataFrame:
+    """Authorities that cannot be peers because a feature is missing: code, name, missing."""
+    fm = feature_matrix(df, features)
+    bad = fm.isna().any(axis=1)
+    return pd.DataFrame({
+        "code": df.loc[bad, "code"].to_numpy(),
+        "name": df.loc[bad, "name"].to_numpy() if "name" in df.columns else None,
+        "missing": [", ".join(fm.columns[fm.loc[i].isna()]) for i in fm.index[bad]],
+    })
+
+
+def nearest_peers(
+    df: pd.DataFrame,
+    code: str,
+    k: int = 5,
+    features: Sequence[FeatureSpec] = DEFAULT_FEATURES,
+    weights: Mapping[str, float] | None = None,
+) -> pd.DataFrame:
+    """The ``k`` authorities closest to ``code`` on standardised context features.
+
+    ``features``: (column, transform) pairs or plain column names; default
+    :data:`DEFAULT_FEATURES` (log population, % aged 65+, IMD 2025 score, % rural, % ethnic
+    minority, log density). ``weights``: column -> weight, default 1 for every feature (equal
+    weights: each z-scored feature counts the same); a feature missing from ``weights`` gets 1,
+    a weight of 0 drops it.
+
+    Authorities missing any feature are excluded from the pool; the result says so in
+    ``attrs["excluded"]`` (a table from :func:`excluded_from_peers`) and
+    ``attrs["n_candidates"]``. Raises ValueError for an unknown code, or when ``code`` itself
+    lacks a feature (pass ``features`` without it).
+
+    Returns columns ``peer_rank`` (1 = nearest), ``distance`` (in SD units), then those of
+    :data:`REPORT_COLUMNS` present (rating as text, overall %, ``rating_basis`` = how the rating
+    was established), then the raw feature values.
+    """
+    if code not in set(df["code"]):
+        raise ValueError(f"unknown authority code {code!r}")
+    feats = _normalise(features)
+    fm = feature_matrix(df, feats)
+    excluded = excluded_from_peers(df, feats)
+    target_idx = df.index[df["code"] == code][0]
+    if fm.loc[target_idx].isna().any():
+        gaps = ", ".join(fm.columns[fm.loc[target_idx].isna()])
+        raise ValueError(f"{code} has no value for {gaps}; choose features without them")
+    pool = fm.dropna()
+    if len(pool) < 2:
+        raise ValueError("fewer than 2 authorities have every feature")
+    w = np.array([float((weights or {}).get(c, 1.0)) for c, _ in feats])
+    if (w < 0).any() or not (w > 0).any():
+        raise ValueError("weights must be >= 0 with at least one > 0")
+    z = pd.DataFrame(sps.zscore(pool.to_numpy(), ddof=1), index=pool.index, columns=pool.columns)
+    z = z.fillna(0.0)  # a feature constant across the pool separates nobody
+    dist = cdist(z.loc[[target_idx]].to_numpy(), z.to_numpy(), metric="euclidean", w=w)[0]
+    d = pd.Series(dist, index=z.index).drop(target_idx).sort_values(kind="stable")
+    top = d.iloc[:k]
+    rows = df.loc[top.index]
+    out = pd.DataFrame({"peer_rank": np.arange(1, len(top) + 1), "distance": top.to_numpy()},
+                       index=top.index)
+    for c in REPORT_COLUMNS:
+        if c == "rating_label" and {"rating", "rating_label"} & set(rows.columns):
+            out[c] = rating_labels(rows)
+        elif c in rows.columns:
+            out[c] = rows[c]
+    for c in fm.columns:
+        out[c] = rows[c]
+    out = out.reset_index(drop=True)
+    out.attrs["excluded"] = excluded
+    out.attrs["n_candidates"] = len(pool) - 1
+    out.attrs["features"] = feats
+    out.attrs["weights"] = dict(zip(fm.columns, w.tolist(), strict=True))
+    return out
