@@ -716,10 +716,10 @@ def estimate_bars(
         sub += f"; dashed line = {reference_label} ({reference:g})"
     association = "predictor" in results.columns and results["predictor"].fillna("").astype(
         str).str.len().gt(0).any()
-    desc = (f"{estimate_name}s with 95% confidence intervals for {len(r)} variables: "
+    desc = (f"{estimate_name} with 95% confidence intervals, for {len(r)} variables: "
             + "; ".join(f"{lab} {t}" for lab, t in zip(r["label"], r["text"], strict=True))
             + (". Associations, not evidence of cause." if association else "."))
-    return _finish(chart, title or f"{estimate_name}s with 95% confidence intervals", sub, desc)
+    return _finish(chart, title or f"{estimate_name} with 95% confidence intervals", sub, desc)
 
 
 def rating_strip(

@@ -130,3 +130,115 @@ def table(df: pd.DataFrame, columns: dict[str, str] | None = None, digits: int =
     fmt = {c: f"{{:.{digits}f}}" for c in out.select_dtypes("float").columns}
     styler = out.style.format(fmt, na_rep="–").hide(axis="index")
     return HTML(styler.to_html())
+
+
+def statement_ranking(means: pd.DataFrame, labels: dict[str, str] | None = None) -> Markdown:
+    """Name the weakest and strongest of a set of means (``stats.mean_ci`` output), with CIs.
+
+    Says whether the two intervals overlap: overlapping intervals mean the data cannot rank them
+    with confidence.
+    """
+    labels = labels or {}
+    ranked = means.dropna(subset=["estimate"]).sort_values("estimate")
+    if len(ranked) < 2:
+        return Markdown("Too few scores to rank.")
+
+    def name(r: pd.Series) -> str:
+        return labels.get(
+            r["outcome"], framework.QUALITY_STATEMENTS.get(r["outcome"], r["outcome"])
+        )
+
+    def desc(r: pd.Series) -> str:
+        return f"**{name(r)}** (mean {r['estimate']:.2f}, 95% CI {r['ci_low']:.2f} to {r['ci_high']:.2f}, n = {int(r['n'])})"
+
+    low, high = ranked.iloc[0], ranked.iloc[-1]
+    overlap = low["ci_high"] >= high["ci_low"]
+    verdict = (
+        "Their confidence intervals overlap, so the data cannot say with confidence which is weaker."
+        if overlap
+        else "Their confidence intervals do not overlap: the gap is larger than chance variation among "
+        "these authorities would easily produce."
+    )
+    below = ranked[ranked["ci_high"] < 2.5]
+    extra = (
+        f" {len(below)} of the {len(ranked)} {'has' if len(below) == 1 else 'have'} a mean whose whole "
+        "interval lies below 2.5, the midpoint "
+        "between 'some shortfalls' (2) and 'good' (3)."
+        if len(below)
+        else ""
+    )
+    return Markdown(f"Weakest: {desc(low)}. Strongest: {desc(high)}. {verdict}{extra}")
+
+
+def band_spread(df: pd.DataFrame) -> pd.DataFrame:
+    """n, lowest, median and highest overall % within each rating band (rated with a known %)."""
+    d = df.dropna(subset=["rating", "overall_pct"])
+    grouped = d.groupby("rating", observed=False)["overall_pct"]
+    out = pd.DataFrame(
+        {
+            "n": grouped.size(),
+            "lowest": grouped.min(),
+            "median": grouped.median(),
+            "highest": grouped.max(),
+        }
+    ).reindex(framework.RATINGS)
+    out["band"] = [f"{lo}-{hi}%" for lo, hi in (framework.BANDS[r] for r in framework.RATINGS)]
+    out["rated without a known %"] = (
+        df[df["overall_pct"].isna()]
+        .groupby("rating", observed=False)
+        .size()
+        .reindex(framework.RATINGS, fill_value=0)
+    )
+    return out.rename_axis("rating").reset_index()[
+        ["rating", "band", "n", "lowest", "median", "highest", "rated without a known %"]
+    ]
+
+
+def band_spread_text(spread: pd.DataFrame) -> Markdown:
+    """One sentence per band with authorities: how widely scores vary inside it."""
+    parts = []
+    for r in spread.itertuples():
+        if r.n:
+            parts.append(
+                f"{r.rating}: {int(r.n)} authorities from {r.lowest:.0f}% to {r.highest:.0f}% (median {r.median:.0f}%)"
+            )
+    widest = spread.assign(width=spread["highest"] - spread["lowest"]).dropna(subset=["width"])
+    w = widest.loc[widest["width"].idxmax()] if len(widest) else None
+    tail = (
+        f" The widest spread is within **{w['rating']}** ({w['width']:.0f} points): authorities with the same "
+        "rating can differ a good deal in their scores."
+        if w is not None
+        else ""
+    )
+    return Markdown("; ".join(parts) + "." + tail)
+
+
+def timeline(df: pd.DataFrame) -> Markdown:
+    """When the reports in our data were published, and the busiest month."""
+    d = df.dropna(subset=["publication_date"])
+    rated = d[d["cqc_status"] == "rated"]
+    by_month = rated["publication_date"].dt.to_period("M").value_counts().sort_index()
+    if by_month.empty:
+        return Markdown("No publication dates in our data.")
+    busiest = by_month.idxmax()
+    precise = rated["publication_date_precision"].value_counts()
+    year_only = int(precise.get("year", 0))
+    no_date = int(((df["cqc_status"] == "rated") & df["publication_date"].isna()).sum())
+    return Markdown(
+        f"The rated authorities' reports run from {by_month.index.min():%B %Y} to {by_month.index.max():%B %Y}; "
+        f"the busiest month in our data was {busiest:%B %Y} ({int(by_month.max())} reports). "
+        f"{year_only} dates are known only to the year (plotted in January) and {no_date} rated authorities "
+        "have no publication date in our data, so the monthly pattern is approximate."
+    )
+
+
+def evidence_table(df: pd.DataFrame) -> pd.DataFrame:
+    """Ratings by how we know them (stated, derived, unverified scrape, secondary source)."""
+    rated = df[df["cqc_status"] == "rated"]
+    table_ = pd.crosstab(
+        rated["rating_basis"], rated["rating"].astype(str), margins=True, margins_name="Total"
+    )
+    cols = [r for r in framework.RATINGS if r in table_.columns] + ["Total"]
+    return (
+        table_[cols].rename_axis(None, axis=1).rename_axis("How we know the rating").reset_index()
+    )
