@@ -1,0 +1,395 @@
+"""Tests for lahelpers.run: parallel papermill runs, failures kept visible, safe re-runs, latest.
+
+The notebooks are tiny ones written here; each papermill run starts a real kernel, so the
+module shares one mixed run (two good notebooks, one failing, a profile for two regions).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+
+import lahelpers
+from lahelpers import report, run
+from lahelpers.catalogue import load_catalogue
+
+SLEEP = 2.0
+CHART_CELL = """import altair as alt
+import pandas as pd
+from IPython.display import HTML, display
+df = pd.DataFrame({"x": list("abc"), "y": [3, 4, 5]})
+chart = alt.Chart(df).mark_bar().encode(x="x:N", y="y:Q", tooltip=["x", "y"])
+display(chart)
+display(HTML('<p class="chart-alt">Chart description: three bars.</p>'))"""
+
+
+def timing_cell(sleep: float) -> str:
+    """A cell printing the working folder and when it started and ended (to check overlap)."""
+    return (
+        "import os, time\n"
+        "print('CWD', os.getcwd())\n"
+        "print('START', time.time())\n"
+        f"time.sleep({sleep})\n"
+        "print('END', time.time())"
+    )
+
+
+def write_notebook(path: Path, cells: list, parameters: str | None = None) -> Path:
+    """Write a python3 notebook, with a cell tagged ``parameters`` first when given."""
+    nb = nbformat.v4.new_notebook()
+    if parameters is not None:
+        cells = [nbformat.v4.new_code_cell(parameters, metadata={"tags": ["parameters"]}), *cells]
+    nb.cells = cells
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(nb, path)
+    return path
+
+
+def write_test_notebooks(folder: Path, sleep: float = SLEEP) -> Path:
+    """Two national notebooks, one that fails, and a region profile; returns the folder."""
+    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    folder.mkdir(parents=True, exist_ok=True)
+    write_notebook(
+        folder / "01_national.ipynb",
+        [
+            md("# National picture\n\nIntro."),
+            md("## Ratings"),
+            code(CHART_CELL),
+            md("## Timing"),
+            code(timing_cell(sleep)),
+        ],
+    )
+    write_notebook(
+        folder / "02_broken.ipynb",
+        [
+            md("# Broken"),
+            code("raise ValueError('boom: deliberate failure')"),
+            code("print('NEVER PRINTED')"),
+        ],
+    )
+    write_notebook(
+        folder / "region_profile.ipynb",
+        [
+            md("# Region profile"),
+            md("## Chart"),
+            code("print('REGION', region)"),
+            code(CHART_CELL),
+            code(timing_cell(sleep)),
+        ],
+        parameters="region = 'London'",
+    )
+    return folder
+
+
+def _stdout(executed: Path) -> str:
+    """All stdout text of an executed notebook."""
+    nb = nbformat.read(executed, as_version=4)
+    return "".join(
+        o.text
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+        if o.output_type == "stream" and o.name == "stdout"
+    )
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory):
+    """One run of all test notebooks, two regions, two workers (one notebook fails)."""
+    base = tmp_path_factory.mktemp("mixed")
+    nb_dir = write_test_notebooks(base / "notebooks")
+    result = run.run_reports(
+        regions=["London", "north east"],
+        notebooks=["01_national.ipynb", "02_broken.ipynb", "region_profile.ipynb"],
+        workers=2,
+        reports_root=base / "reports",
+        notebooks_dir=nb_dir,
+        progress=False,
+    )
+    manifest = json.loads(result.manifest.read_text(encoding="utf-8"))
+    return {"result": result, "manifest": manifest, "nb_dir": nb_dir, "root": base / "reports"}
+
+
+def test_failure_keeps_others_going_and_exit_status_nonzero(mixed):
+    result = mixed["result"]
+    statuses = {r.name: r.status for r in result.results}
+    assert statuses == {
+        "01_national": "ok",
+        "02_broken": "failed",
+        "region_profile-london": "ok",
+        "region_profile-north-east": "ok",
+    }
+    assert result.exit_code == 1 and result.status == "failed"
+    assert [r.name for r in result.failed] == ["02_broken"]
+    assert "ValueError: boom: deliberate failure" in result.failed[0].error
+
+
+def test_failure_visible_in_manifest_index_and_page(mixed):
+    folder = mixed["result"].folder
+    manifest = mixed["manifest"]
+    assert manifest["status"] == "failed"
+    broken = next(n for n in manifest["notebooks"] if n["name"] == "02_broken")
+    assert broken["status"] == "failed" and "boom" in broken["error"]
+    index = BeautifulSoup((folder / "index.html").read_text(), "html.parser")
+    alert = index.find(class_="failed").get_text(" ")
+    assert "1 of 4 reports failed" in alert and "02_broken" in alert and "boom" in alert
+    page = (folder / "02_broken.html").read_text()
+    assert "This report failed to run" in page and "deliberate failure" in page
+    executed = _stdout(folder / "executed" / "02_broken.ipynb")
+    assert "NEVER PRINTED" not in executed  # papermill stopped there; the partial nb is kept
+
+
+def test_region_parameter_injected_per_region(mixed):
+    folder = mixed["result"].folder
+    assert "REGION London" in _stdout(folder / "executed" / "region_profile-london.ipynb")
+    assert "REGION North East" in _stdout(folder / "executed" / "region_profile-north-east.ipynb")
+    manifest = mixed["manifest"]
+    assert manifest["parameters"]["regions"] == ["London", "North East"]
+    profile = next(n for n in manifest["notebooks"] if n["name"] == "region_profile-north-east")
+    assert profile["parameters"] == {"region": "North East"}
+    assert profile["title"] == "Region profile: North East"
+
+
+def test_notebooks_run_in_notebooks_folder(mixed):
+    folder = mixed["result"].folder
+    out = _stdout(folder / "executed" / "01_national.ipynb")
+    cwd = re.search(r"CWD (.+)", out).group(1).strip()
+    assert Path(cwd).resolve() == mixed["nb_dir"].resolve()
+
+
+def test_workers_run_in_parallel(mixed):
+    folder = mixed["result"].folder
+    spans = []
+    for name in ("01_national", "region_profile-london", "region_profile-north-east"):
+        out = _stdout(folder / "executed" / f"{name}.ipynb")
+        start = float(re.search(r"START ([\d.]+)", out).group(1))
+        end = float(re.search(r"END ([\d.]+)", out).group(1))
+        spans.append((start, end))
+    overlaps = [
+        (a, b) for i, a in enumerate(spans) for b in spans[i + 1 :] if a[0] < b[1] and b[0] < a[1]
+    ]
+    assert overlaps, f"no two notebooks ran at the same time with 2 workers: {spans}"
+    assert mixed["manifest"]["parameters"]["workers"] == 2
+
+
+def test_manifest_records_code_data_timings(mixed):
+    manifest = mixed["manifest"]
+    assert manifest["code"]["package_version"] == lahelpers.__version__
+    commit = manifest["code"]["git_commit"]
+    assert commit is None or re.fullmatch(r"[0-9a-f]{40}", commit)
+    cat = load_catalogue()
+    sources = manifest["data"]["sources"]
+    assert set(sources) == set(cat)
+    for sid, src in cat.items():
+        assert sources[sid]["sha256"] == src.sha256
+        if src.path.is_file():
+            assert (
+                sources[sid]["actual_sha256"] == hashlib.sha256(src.path.read_bytes()).hexdigest()
+            )
+    for nb in manifest["notebooks"]:
+        assert nb["seconds_execute"] > 0 and nb["seconds_total"] >= nb["seconds_execute"]
+        assert nb["html_bytes"] == (mixed["result"].folder / nb["html"]).stat().st_size
+    assert manifest["seconds"] > 0 and manifest["finished_at"] >= manifest["started_at"]
+    assert manifest["assets"][report.BUNDLE_PATH] > 0
+    assert manifest["sizes"]["over_limit"] == []
+
+
+def test_outputs_complete_and_no_temp_files_left(mixed):
+    folder = mixed["result"].folder
+    names = [r.name for r in mixed["result"].results]
+    for name in names:
+        assert (folder / f"{name}.html").is_file()
+        assert (folder / "executed" / f"{name}.ipynb").is_file()
+    leftovers = [p for p in folder.rglob("*") if p.name.startswith(".") or ".part" in p.name]
+    assert leftovers == []
+    assert (folder / "index.html").is_file() and (folder / report.BUNDLE_PATH).is_file()
+
+
+def test_pages_have_charts_but_no_code_or_network(mixed):
+    folder = mixed["result"].folder
+    for name in ("01_national", "region_profile-london"):
+        page = (folder / f"{name}.html").read_text()
+        soup = BeautifulSoup(page, "html.parser")
+        assert len(soup.find_all("div", class_=report.CHART_CLASS)) == 1
+        assert soup.find("p", class_="chart-alt") is not None
+        assert "import altair" not in page and "region = " not in page
+        assert not re.search(r"<script[^>]*src=[\"']?(https?:)?//", page)
+        assert soup.find("nav", class_="toc") is not None
+        assert soup.find("footer", class_="provenance") is not None
+
+
+def test_failed_run_does_not_move_latest(mixed):
+    assert mixed["result"].latest_updated is False
+    assert run.latest_run(mixed["root"]) is None
+
+
+def test_successful_runs_move_latest_and_never_overwrite(tmp_path):
+    nb_dir = write_test_notebooks(tmp_path / "nbs", sleep=0)
+    root = tmp_path / "reports"
+    kw = dict(
+        notebooks=["01_national.ipynb"],
+        notebooks_dir=nb_dir,
+        reports_root=root,
+        progress=False,
+        regions=[],
+    )
+    first = run.run_reports(run_id="first", **kw)
+    assert first.exit_code == 0 and first.latest_updated
+    assert run.latest_run(root) == (root / "first").resolve()
+    before = (root / "first" / "manifest.json").read_bytes()
+    with pytest.raises(run.RunError, match="already exists"):
+        run.run_reports(run_id="first", **kw)
+    assert (root / "first" / "manifest.json").read_bytes() == before
+    second = run.run_reports(**kw)
+    assert second.run_id != "first" and second.exit_code == 0
+    assert run.latest_run(root) == second.folder.resolve()
+    assert (root / run.LATEST).is_symlink()
+
+
+def _fake_run(root: Path, run_id: str, started_at: str) -> None:
+    """A run folder with just a manifest (for pointer tests without kernels)."""
+    (root / run_id).mkdir(parents=True)
+    (root / run_id / "manifest.json").write_text(json.dumps({"started_at": started_at}))
+
+
+def test_latest_is_not_taken_by_an_older_run(tmp_path):
+    _fake_run(tmp_path, "new", "2026-01-02T00:00:00+00:00")
+    _fake_run(tmp_path, "old", "2026-01-01T00:00:00+00:00")
+    assert run.update_latest(tmp_path, "new", "2026-01-02T00:00:00+00:00")
+    assert not run.update_latest(tmp_path, "old", "2026-01-01T00:00:00+00:00")
+    assert run.latest_run(tmp_path).name == "new"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_pointer_file_where_symlinks_are_not_allowed(tmp_path, monkeypatch):
+    _fake_run(tmp_path, "r1", "2026-01-01T00:00:00+00:00")
+
+    def no_symlinks(*a, **k):
+        raise OSError("symlinks not permitted")
+
+    monkeypatch.setattr(run.os, "symlink", no_symlinks)
+    assert run.update_latest(tmp_path, "r1")
+    pointer = tmp_path / run.LATEST
+    assert pointer.is_file() and not pointer.is_symlink()
+    assert pointer.read_text().strip() == "r1"
+    assert run.latest_run(tmp_path) == tmp_path / "r1"
+
+
+def test_unknown_region_fails_at_once_listing_valid_names(tmp_path):
+    root = tmp_path / "reports"
+    with pytest.raises(run.RunError) as err:
+        run.run_reports(
+            regions=["London", "Londn", "Wales"],
+            reports_root=root,
+            notebooks_dir=tmp_path,
+            progress=False,
+        )
+    msg = str(err.value)
+    assert "'Londn' (did you mean 'London'?)" in msg and "'Wales'" in msg
+    for name in run.REGIONS:
+        assert name in msg
+    assert not root.exists()  # nothing was started
+
+
+def test_missing_notebook_fails_before_any_work(tmp_path):
+    root = tmp_path / "reports"
+    with pytest.raises(run.RunError, match="not_there.ipynb"):
+        run.run_reports(
+            notebooks=["not_there.ipynb"], notebooks_dir=tmp_path, reports_root=root, progress=False
+        )
+    assert not root.exists()
+
+
+def test_regions_are_canonicalised_and_deduplicated():
+    assert run.validate_regions(None) == run.REGIONS
+    assert run.validate_regions([" london ", "London", "yorkshire and the humber"]) == (
+        "London",
+        "Yorkshire and The Humber",
+    )
+    assert run.validate_regions("South West") == ("South West",)
+
+
+def test_regions_match_the_reference_list_of_authorities():
+    from lahelpers import codes
+
+    try:
+        ref = codes.reference()
+    except (FileNotFoundError, OSError) as exc:
+        pytest.skip(f"raw reference data not available: {exc}")
+    assert set(ref["region"].dropna().unique()) == set(run.REGIONS)
+
+
+def test_plan_jobs_one_per_region_only_for_parameterised_notebooks(tmp_path):
+    nb_dir = write_test_notebooks(tmp_path)
+    jobs = run.plan_jobs(
+        ["01_national.ipynb", "region_profile.ipynb"],
+        ("London", "Yorkshire and The Humber"),
+        nb_dir,
+    )
+    assert [(j.name, j.parameters) for j in jobs] == [
+        ("01_national", {}),
+        ("region_profile-london", {"region": "London"}),
+        ("region_profile-yorkshire-and-the-humber", {"region": "Yorkshire and The Humber"}),
+    ]
+    assert [
+        j.name for j in run.plan_jobs(["region_profile.ipynb", "01_national.ipynb"], (), nb_dir)
+    ] == ["01_national"]
+
+
+def test_default_notebook_list():
+    assert run.DEFAULT_NOTEBOOKS == (
+        "01_national_overview.ipynb",
+        "02_rural_urban.ipynb",
+        "03_inequality.ipynb",
+        "04_workforce.ipynb",
+        "region_profile.ipynb",
+    )
+    assert len(run.REGIONS) == 9
+
+
+def test_run_folders_are_unique_and_run_ids_checked(tmp_path):
+    a = run.create_run_folder(tmp_path, None)
+    b = run.create_run_folder(tmp_path, None)
+    assert a[0] != b[0] and a[1].is_dir() and b[1].is_dir()
+    for bad in ("../escape", "latest", ".hidden", "a/b", ""):
+        with pytest.raises(run.RunError):
+            run.create_run_folder(tmp_path, bad)
+    assert not (tmp_path.parent / "escape").exists()
+
+
+def test_nothing_to_run_is_an_error(tmp_path):
+    nb_dir = write_test_notebooks(tmp_path / "nbs")
+    with pytest.raises(run.RunError, match="Nothing to run"):
+        run.run_reports(
+            regions=[],
+            notebooks=["region_profile.ipynb"],
+            notebooks_dir=nb_dir,
+            reports_root=tmp_path / "reports",
+            progress=False,
+        )
+    assert not (tmp_path / "reports").exists()
+
+
+def test_workers_default_to_cpu_count(tmp_path, monkeypatch):
+    nb_dir = write_test_notebooks(tmp_path / "nbs", sleep=0)
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    result = run.run_reports(
+        regions=["London", "South West"],
+        notebooks=["region_profile.ipynb"],
+        notebooks_dir=nb_dir,
+        reports_root=tmp_path / "r",
+        progress=False,
+    )
+    assert json.loads(result.manifest.read_text())["parameters"]["workers"] == 1
+    assert result.exit_code == 0 and len(result.results) == 2
