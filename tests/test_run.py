@@ -393,3 +393,42 @@ def test_workers_default_to_cpu_count(tmp_path, monkeypatch):
     )
     assert json.loads(result.manifest.read_text())["parameters"]["workers"] == 1
     assert result.exit_code == 0 and len(result.results) == 2
+
+
+def test_warm_kernel_reuses_process_but_not_variables(tmp_path):
+    """One worker runs three notebooks on one warm kernel: same process, no leaked variables,
+    and a failed notebook's kernel is replaced so it cannot poison the next one."""
+    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    nb_dir = tmp_path / "notebooks"
+    nb_dir.mkdir()
+    write_notebook(nb_dir / "a.ipynb", [md("# A"), code("import os\nsecret = 42\nprint('PID', os.getpid())")])
+    write_notebook(
+        nb_dir / "b.ipynb",
+        [md("# B"), code("import os\nprint('PID', os.getpid())\nprint('LEAK', 'secret' in dir())")],
+    )
+    write_notebook(nb_dir / "c.ipynb", [md("# C"), code("import os\nprint('PID', os.getpid())\nraise RuntimeError('x')")])
+    write_notebook(nb_dir / "d.ipynb", [md("# D"), code("import os\nprint('PID', os.getpid())")])
+    result = run.run_reports(
+        regions=[], notebooks=["a.ipynb", "b.ipynb", "c.ipynb", "d.ipynb"], workers=1,
+        reports_root=tmp_path / "reports", notebooks_dir=nb_dir, progress=False,
+    )
+    out = {r.name: _stdout(result.folder / r.executed) for r in result.results}
+    pid = {k: re.search(r"PID (\d+)", v).group(1) for k, v in out.items()}
+    assert pid["a"] == pid["b"] == pid["c"], "notebooks on one worker should share its warm kernel"
+    assert "LEAK False" in out["b"]
+    assert pid["d"] != pid["c"], "a failed notebook's kernel must be replaced"
+    assert [r.status for r in result.results] == ["ok", "ok", "failed", "ok"]
+
+
+def test_cold_kernels_when_asked(tmp_path):
+    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    nb_dir = tmp_path / "notebooks"
+    nb_dir.mkdir()
+    for name in ("a", "b"):
+        write_notebook(nb_dir / f"{name}.ipynb", [md(f"# {name}"), code("import os\nprint('PID', os.getpid())")])
+    result = run.run_reports(
+        regions=[], notebooks=["a.ipynb", "b.ipynb"], workers=1, reports_root=tmp_path / "reports",
+        notebooks_dir=nb_dir, progress=False, warm_kernels=False,
+    )
+    pids = {re.search(r"PID (\d+)", _stdout(result.folder / r.executed)).group(1) for r in result.results}
+    assert len(pids) == 2

@@ -27,6 +27,7 @@ import platform
 import re
 import subprocess
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Sequence
@@ -367,6 +368,73 @@ def data_checksums() -> tuple[dict[str, Any], Any]:
     return section, cat
 
 
+
+# ---------------------------------------------------------------------------- warm kernels
+
+
+class WarmKernels:
+    """One Jupyter kernel per worker thread, reused for that worker's notebooks.
+
+    Why: starting a kernel and importing pandas, altair, statsmodels and geopandas costs several
+    seconds, paid again by every notebook run the usual way (one papermill call per notebook).
+    Here each worker starts one kernel and keeps it. Before each notebook the kernel moves to the
+    notebook's folder and its user namespace is cleared (``%reset -f``), so no variable leaks from
+    one notebook into the next; imported modules stay loaded, which is the saving. A kernel that
+    died, or whose notebook failed (it may be stuck or half-changed), is replaced by a fresh one.
+    """
+
+    def __init__(self, kernel_name: str | None) -> None:
+        self.kernel_name = kernel_name or "python3"
+        self._local = threading.local()
+        self._started: list[Any] = []
+        self._lock = threading.Lock()
+
+    def get(self, cwd: Path) -> Any:
+        """This thread's kernel manager, started if needed, reset and moved to ``cwd``."""
+        from jupyter_client import KernelManager
+
+        km = getattr(self._local, "km", None)
+        if km is None or not km.is_alive():
+            km = KernelManager(kernel_name=self.kernel_name)
+            km.start_kernel(cwd=str(cwd))
+            self._local.km = km
+            with self._lock:
+                self._started.append(km)
+        self._prepare(km, cwd)
+        return km
+
+    @staticmethod
+    def _prepare(km: Any, cwd: Path) -> None:
+        """Move the kernel to ``cwd`` and clear the user namespace (modules stay imported)."""
+        kc = km.blocking_client()
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=60)
+            code = (
+                f"import os as _os; _os.chdir({str(cwd)!r}); del _os\n"
+                "get_ipython().run_line_magic('reset', '-f')"
+            )
+            reply = kc.execute_interactive(code, timeout=60, store_history=False)
+            if reply["content"]["status"] != "ok":
+                raise RuntimeError(f"kernel reset failed: {reply['content']}")
+        finally:
+            kc.stop_channels()
+
+    def discard(self) -> None:
+        """Shut down this thread's kernel (after a failure); the next get() starts a fresh one."""
+        km = getattr(self._local, "km", None)
+        self._local.km = None
+        if km is not None:
+            km.shutdown_kernel(now=True)
+
+    def shutdown(self) -> None:
+        """Shut down every kernel this pool started."""
+        with self._lock:
+            started, self._started = self._started, []
+        for km in started:
+            if km.is_alive():
+                km.shutdown_kernel(now=True)
+
 # ---------------------------------------------------------------------------- one job (in a worker)
 
 
@@ -385,6 +453,7 @@ def execute_job(
     prov: report.Provenance,
     kernel_name: str | None = None,
     cell_timeout: int | None = CELL_TIMEOUT,
+    kernels: WarmKernels | None = None,
 ) -> JobResult:
     """Run one notebook with papermill and render its page; never raises for a notebook failure.
 
@@ -405,12 +474,16 @@ def execute_job(
     executed = folder / "executed" / f"{job.name}.ipynb"
     executed.parent.mkdir(parents=True, exist_ok=True)
     partial = executed.with_name(f".{job.name}.{os.getpid()}.part.ipynb")
+    engine_kwargs: dict[str, Any] = {}
     try:
+        if kernels is not None:
+            engine_kwargs["km"] = kernels.get(job.notebook.parent)
         papermill.execute_notebook(
             str(job.notebook),
             str(partial),
             parameters=job.parameters,
             kernel_name=kernel_name,
+            **engine_kwargs,
             # The kernel's working folder, passed to nbclient (papermill's own ``cwd`` does a
             # process-wide chdir, which is unsafe with several notebooks running in threads).
             resources={"metadata": {"path": str(job.notebook.parent)}},
@@ -420,6 +493,8 @@ def execute_job(
     except Exception as exc:  # noqa: BLE001 -- any failure is recorded, never propagated
         result.status = "failed"
         result.error, result.failed_cell = _error_summary(exc)
+        if kernels is not None:
+            kernels.discard()
     if partial.is_file():
         os.replace(partial, executed)
     else:
@@ -494,15 +569,39 @@ def _run_pool(
     kernel_name: str | None,
     cell_timeout: int | None,
     progress: bool,
+    warm: bool = True,
 ) -> list[JobResult]:
-    """Execute jobs in worker threads with a progress bar; results in job order."""
+    """Execute jobs in worker threads with a progress bar; results in job order.
+
+    With ``warm`` (the default) each worker reuses one kernel (see :class:`WarmKernels`); the
+    kernels are shut down however the pool ends (leaving the executor waits for running jobs).
+    """
+    kernels = WarmKernels(kernel_name) if warm else None
+    try:
+        return _drain(jobs, folder, prov, workers, kernel_name, cell_timeout, progress, kernels)
+    finally:
+        if kernels is not None:
+            kernels.shutdown()
+
+
+def _drain(
+    jobs: list[Job],
+    folder: Path,
+    prov: report.Provenance,
+    workers: int,
+    kernel_name: str | None,
+    cell_timeout: int | None,
+    progress: bool,
+    kernels: WarmKernels | None,
+) -> list[JobResult]:
+    """Submit every job to a thread pool and collect results as they finish."""
     results: dict[str, JobResult] = {}
     with (
         ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lahelpers-run") as pool,
         tqdm(total=len(jobs), desc="reports", unit="notebook", disable=not progress) as bar,
     ):
         futures: dict[Future, Job] = {
-            pool.submit(execute_job, job, folder, prov, kernel_name, cell_timeout): job
+            pool.submit(execute_job, job, folder, prov, kernel_name, cell_timeout, kernels): job
             for job in jobs
         }
         try:
@@ -541,6 +640,7 @@ def run_reports(
     cell_timeout: int | None = CELL_TIMEOUT,
     progress: bool = True,
     update_latest_pointer: bool = True,
+    warm_kernels: bool = True,
 ) -> RunResult:
     """Execute the report notebooks into a new ``reports/<run-id>/`` and render them for readers.
 
@@ -555,6 +655,8 @@ def run_reports(
     cell_timeout: seconds one cell may run before it is failed (None: no limit).
     progress: show a tqdm progress bar on stderr.
     update_latest_pointer: point ``reports/latest`` here if every notebook succeeded.
+    warm_kernels: reuse one kernel per worker, reset between notebooks (False: a fresh kernel
+        for every notebook, as a plain papermill call would start).
 
     Returns a RunResult; its ``exit_code`` is 0 when all notebooks succeeded, else 1.
     """
@@ -589,6 +691,7 @@ def run_reports(
         "workers": n_workers,
         "kernel_name": kernel_name,
         "cell_timeout": cell_timeout,
+        "warm_kernels": warm_kernels,
         "jobs": [{"name": j.name, "notebook": j.notebook.name, **j.parameters} for j in jobs],
     }
     assets = report.write_assets(folder, cache_dir=reports / CACHE_DIR)
@@ -596,7 +699,9 @@ def run_reports(
         folder, _manifest(run_id, started_at, params, code, data, assets, [], "running")
     )
     try:
-        results = _run_pool(jobs, folder, prov, n_workers, kernel_name, cell_timeout, progress)
+        results = _run_pool(
+            jobs, folder, prov, n_workers, kernel_name, cell_timeout, progress, warm_kernels
+        )
     except BaseException:
         report.write_manifest(
             folder, _manifest(run_id, started_at, params, code, data, assets, [], "interrupted")
