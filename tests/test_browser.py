@@ -114,7 +114,7 @@ def browser():
     """Headless Debian Chromium through playwright (skipped when either is missing)."""
     sync_api = pytest.importorskip("playwright.sync_api")
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)")
+        pytest.fail(f"{CHROMIUM} not installed: apt-get install chromium (.ci/run does this)")
     with sync_api.sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True)
         yield b

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-from pathlib import Path
 
 import fixtures_analysis as fx
 import geopandas as gpd
@@ -13,13 +12,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from lahelpers import maps
-
-GEO_DIR = Path(__file__).resolve().parents[1] / "data" / "raw" / "geo"
-CTYUA = GEO_DIR / "Counties_and_Unitary_Authorities_December_2023_Boundaries_UK_BSC_4952317392296043005.geo.json"  # noqa: E501
-REGIONS = GEO_DIR / "Regions_December_2023_Boundaries_EN_BUC_1958740832896680092.geo.json"
-needs_geo = pytest.mark.skipif(not (CTYUA.exists() and REGIONS.exists()),
-                               reason="real boundaries not in data/raw/geo")
+from lahelpers import catalogue, maps
 
 
 def _decode(topo: dict) -> gpd.GeoDataFrame:
@@ -98,15 +91,16 @@ def test_region_filter():
 
 
 @pytest.fixture(scope="module")
-def real():
-    la = gpd.read_file(CTYUA)
+def real(raw_inputs):
+    """The real ONS boundaries, fetched from the mirror by the session fixture (never skipped)."""
+    la = gpd.read_file(catalogue.raw_path("boundaries_ctyua"))
     la = la[la["CTYUA23CD"].str.startswith("E")].rename(
         columns={"CTYUA23CD": "code", "CTYUA23NM": "name"})[["code", "name", "geometry"]]
-    reg = gpd.read_file(REGIONS).rename(columns={"RGN23CD": "code", "RGN23NM": "name"})
+    reg = gpd.read_file(catalogue.raw_path("boundaries_regions")).rename(columns={"RGN23CD": "code", "RGN23NM": "name"})
     return la.reset_index(drop=True), reg[["code", "name", "geometry"]]
 
 
-@needs_geo
+@pytest.mark.pipeline
 def test_national_map_is_small(real):
     la, reg = real
     assert len(la) == 153 and len(reg) == 9  # PROVENANCE.md: England 153 CTYUA, 9 regions
@@ -128,7 +122,7 @@ def _shared_boundary(gdf: gpd.GeoDataFrame) -> dict[tuple[str, str], float]:
             for a, b in zip(j["code_left"], j["code_right"], strict=True) if a < b}
 
 
-@needs_geo
+@pytest.mark.pipeline
 def test_simplification_keeps_neighbours_together(real):
     la, _ = real
     before = {p: v for p, v in _shared_boundary(la).items() if v > 0.001}
@@ -141,7 +135,7 @@ def test_simplification_keeps_neighbours_together(real):
     assert sum(naive_after.get(p, 0) < 0.5 * v for p, v in before.items()) > 10
 
 
-@needs_geo
+@pytest.mark.pipeline
 def test_winding_order_fixed_for_enclaves(real):
     # Derby, Leicester, Nottingham and Stoke-on-Trent sit inside their counties; the topojson
     # package winds them the wrong way (they would cover the whole globe in Vega).
