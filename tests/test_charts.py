@@ -288,3 +288,17 @@ def test_show_emits_vegalite_json_then_alt_text_paragraph(df, monkeypatch):
 
 def test_alt_text_empty_when_no_description():
     assert charts.alt_text(alt.Chart(pd.DataFrame({"a": [1]})).mark_point()) == ""
+
+
+def test_show_bundle_serves_jupyterlab_and_the_offline_report() -> None:
+    """The bundle carries the v6 spec (offline report) and an HTML fallback (JupyterLab <= v5)."""
+    import nbformat
+
+    from lahelpers import report
+
+    chart = charts.rating_bars(fx.authorities())
+    bundle = charts.mimebundle(chart)
+    assert set(bundle) == {charts.VEGALITE_MIMETYPE, "text/html", "text/plain"}
+    assert "vegaEmbed" in bundle["text/html"]
+    output = nbformat.v4.new_output("display_data", data=bundle)
+    assert report.chart_spec(output) == bundle[charts.VEGALITE_MIMETYPE]

@@ -23,6 +23,7 @@ an HTML paragraph ``<p class="chart-alt">Chart description: ...</p>``.
 from __future__ import annotations
 
 import html
+import uuid
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
@@ -280,15 +281,25 @@ def alt_text_html(chart: alt.TopLevelMixin) -> str:
 
 
 def mimebundle(chart: alt.TopLevelMixin) -> dict:
-    """The chart as a display bundle: Vega-Lite JSON (data inlined) plus a plain-text fallback.
+    """The chart as a display bundle: Vega-Lite JSON, an HTML fallback, and plain text.
 
     Built directly rather than through altair's renderer so the output always carries
-    :data:`VEGALITE_MIMETYPE` whatever renderer a notebook has enabled. The default data
-    transformer inlines data as ``datasets`` in the spec (never URLs or files).
+    :data:`VEGALITE_MIMETYPE` whatever renderer a notebook has enabled; the offline HTML reports
+    draw from that. JupyterLab (4.x) renders Vega-Lite only up to v5, so the bundle also carries
+    altair's own HTML embed (it loads the Vega libraries from their CDN, so it draws when the
+    analyst is online); the report exporter ignores it. The default data transformer inlines
+    data as ``datasets`` in the spec (never URLs or files).
     """
+    from altair.utils.html import spec_to_html
+
     with alt.data_transformers.enable("default"):
         spec = chart.to_dict()
-    return {VEGALITE_MIMETYPE: spec, "text/plain": f"Chart. {alt_text(chart)}"}
+    fallback = spec_to_html(
+        spec, mode="vega-lite", vega_version=alt.VEGA_VERSION, vegalite_version=alt.VEGALITE_VERSION,
+        vegaembed_version=alt.VEGAEMBED_VERSION, template="universal", fullhtml=False,
+        output_div=f"lahelpers-chart-{uuid.uuid4().hex[:12]}",
+    )
+    return {VEGALITE_MIMETYPE: spec, "text/html": fallback, "text/plain": f"Chart. {alt_text(chart)}"}
 
 
 def show(chart: alt.TopLevelMixin) -> None:
