@@ -23,6 +23,7 @@ from lahelpers.framework import (
     band_of,
     overall_pct,
 )
+from lahelpers.rurality import classify_rural
 
 REGIONS = (
     "North East", "North West", "Yorkshire and The Humber", "East Midlands", "West Midlands",
@@ -53,6 +54,10 @@ def authorities(per_region: int = 6, seed: int = 1) -> pd.DataFrame:
     df["pct_ethnic_minority"] = rng.uniform(2, 60, n).round(2)
     df["density"] = np.exp(rng.normal(6.5, 1.5, n)).round(1)
     df["turnover_rate"] = rng.uniform(20, 40, n).round(1)
+    df["rural_class"] = classify_rural(df["pct_rural"])
+    df["pct_unpaid_care"] = rng.uniform(7, 11, n).round(2)
+    df["pct_disabled"] = rng.uniform(14, 24, n).round(2)
+    df["pop_65plus"] = (df["pop_total"] * df["pct_65plus"] / 100).round()
     latent = 3.3 - 0.03 * (df["imd2025_score"] - 25) + rng.normal(0, 0.35, n)
     scores = np.clip(np.round(latent.to_numpy()[:, None] + rng.normal(0, 0.6, (n, 9))), 1, 4)
     status = rng.choice(["scores", "rating_only", "unrated"], n, p=[0.5, 0.25, 0.25])

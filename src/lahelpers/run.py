@@ -21,7 +21,6 @@ Layout of a run folder::
 
 from __future__ import annotations
 
-import difflib
 import os
 import platform
 import re
@@ -39,20 +38,10 @@ from typing import Any
 
 from tqdm.auto import tqdm
 
-from lahelpers import __version__, paths, report
+from lahelpers import __version__, paths, report, validate
 
 #: The nine English regions, the values the region profile accepts.
-REGIONS: tuple[str, ...] = (
-    "North East",
-    "North West",
-    "Yorkshire and The Humber",
-    "East Midlands",
-    "West Midlands",
-    "East of England",
-    "London",
-    "South East",
-    "South West",
-)
+REGIONS: tuple[str, ...] = validate.REGIONS
 #: National and thematic notebooks, run once each.
 NATIONAL_NOTEBOOKS: tuple[str, ...] = (
     "01_national_overview.ipynb",
@@ -148,27 +137,25 @@ class RunResult:
 def validate_regions(regions: Sequence[str] | None) -> tuple[str, ...]:
     """Canonical region names (all nine when None); unknown names raise RunError listing valid ones.
 
-    Matching ignores case and surrounding spaces so ``"london"`` is accepted as ``"London"``.
+    Matching ignores case and surrounding spaces so ``"london"`` is accepted as ``"London"``
+    (:func:`lahelpers.validate.check_region`, which the region profile also uses).
     """
     if regions is None:
         return REGIONS
     if isinstance(regions, str):
         regions = [regions]
-    by_key = {r.casefold(): r for r in REGIONS}
     out: list[str] = []
     unknown: list[str] = []
     for name in regions:
-        canon = by_key.get(str(name).strip().casefold())
-        if canon is None:
-            unknown.append(str(name))
-        elif canon not in out:
+        try:
+            canon = validate.check_region(name)
+        except ValueError:
+            unknown.append(validate.region_hint(name))
+            continue
+        if canon not in out:
             out.append(canon)
     if unknown:
-        hints = []
-        for name in unknown:
-            close = difflib.get_close_matches(name, REGIONS, n=1)
-            hints.append(f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
-        raise RunError(f"Unknown region {', '.join(hints)}. Valid names: {', '.join(REGIONS)}.")
+        raise RunError(f"Unknown region {', '.join(unknown)}. Valid names: {', '.join(REGIONS)}.")
     return tuple(out)
 
 
