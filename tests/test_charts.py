@@ -302,3 +302,49 @@ def test_show_bundle_serves_jupyterlab_and_the_offline_report() -> None:
     assert "vegaEmbed" in bundle["text/html"]
     output = nbformat.v4.new_output("display_data", data=bundle)
     assert report.chart_spec(output) == bundle[charts.VEGALITE_MIMETYPE]
+
+
+def test_context_map_numeric_and_categorical() -> None:
+    df = fx.authorities()
+    geo = fx.authorities_geo(df)
+    geo.loc[geo.index[:2], "pct_rural"] = np.nan
+    chart = charts.context_map(geo, "pct_rural")
+    spec = chart.to_dict()
+    assert spec["title"]["text"] and "n = 52 authorities shown; 2 without a value (grey)" in spec["title"]["subtitle"]
+    desc = charts.alt_text(chart)
+    assert "2 without a value are grey" in desc and "median" in desc
+    # A second channel besides colour: markers sized by the value.
+    assert any(layer.get("encoding", {}).get("size", {}).get("field") == "value" for layer in spec["layer"])
+    cat = charts.context_map(geo, "rural_class")
+    cspec = cat.to_dict()
+    shapes = [layer["encoding"]["shape"] for layer in cspec["layer"] if "shape" in layer.get("encoding", {})]
+    assert shapes and shapes[0]["scale"]["domain"] == list(df["rural_class"].cat.categories)
+    counts = df["rural_class"].value_counts()
+    assert all(f"{counts[c]} {c}" in charts.alt_text(cat) for c in counts.index if counts[c])
+    with pytest.raises(ValueError, match="not in the table"):
+        charts.context_map(geo, "nope")
+
+
+def test_group_strip_and_side_by_side() -> None:
+    df = fx.authorities()
+    chart = charts.group_strip(df, "rural_class", "overall_pct")
+    spec = chart.to_dict()
+    n = int((df["rural_class"].notna() & df["overall_pct"].notna()).sum())
+    assert spec["title"]["subtitle"] == [f"n = {n} authorities shown; {len(df) - n} without a value"]
+    assert "medians: Predominantly Urban" in charts.alt_text(chart)
+    assert spec["layer"][0]["encoding"]["x"]["sort"] == list(df["rural_class"].cat.categories)
+    geo = fx.authorities_geo(df)
+    both = charts.side_by_side(charts.context_map(geo, "pct_rural"), charts.rating_map(geo), title="Two maps")
+    bspec = both.to_dict()
+    assert len(bspec["hconcat"]) == 2 and bspec["title"]["text"] == "Two maps"
+    assert charts.alt_text(both).startswith("Two charts side by side. Left: Map of the")
+    assert "coloured by CQC rating" in charts.alt_text(both)
+
+
+def test_estimate_bars_names_other_intervals_and_missing_ones() -> None:
+    r = pd.DataFrame({"predictor": ["", ""], "label": ["A", "B"], "estimate": [2.0, 1.0],
+                      "ci_low": [0.5, np.nan], "ci_high": [3.5, np.nan], "n": [40, 40], "n_missing": [3, 3]})
+    chart = charts.estimate_bars(r, label_col="label", interval_name="95% prediction interval")
+    desc = charts.alt_text(chart)
+    assert "with 95% prediction interval" in desc and "B 1.00 (no interval: too few)" in desc
+    assert "Associations" not in desc  # no predictor: not described as an association

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fixtures_analysis as fx
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -90,7 +91,7 @@ def test_findings_separates_clear_from_unclear() -> None:
         and "C is clear." in shows.data
         and "B is not." not in shows.data
     )
-    assert "overall_pct with b" in not_shows.data and "n from 70 to 80" in not_shows.data
+    assert "Overall score (%) with b" in not_shows.data and "n from 70 to 80" in not_shows.data
     assert "Own caveat." in not_shows.data
 
 
@@ -104,3 +105,57 @@ def test_table_hides_index_and_rounds() -> None:
         pd.DataFrame({"a": [1.234], "b": ["x"]}), {"a": "Alpha", "b": "Beta"}
     ).data
     assert "Alpha" in html and "1.2" in html and "1.234" not in html
+
+
+def test_clear_uses_one_for_ordered_logit_and_p_for_kruskal() -> None:
+    results = pd.DataFrame({
+        "outcome": ["rating", "rating", "overall_pct", "overall_pct"],
+        "predictor": ["a", "b", "g", "g"],
+        "n": [80, 80, 80, 80],
+        "estimate": [1.1, 1.6, 0.02, 0.3],
+        "ci_low": [0.7, 1.2, 0.001, 0.01],
+        "ci_high": [1.5, 2.1, 0.09, 0.5],
+        "p_value": [0.6, 0.01, 0.4, 0.02],
+        "method": ["ordered logit (statsmodels OrderedModel)", "ordered logit (statsmodels OrderedModel)",
+                   "Kruskal-Wallis H; epsilon-squared", "Cliff's delta (Mann-Whitney U)"],
+        "sentence": ["a", "b", "g", "pair"],
+    })
+    # odds ratio 0.7-1.5 spans 1 (not clear) though it excludes 0; Kruskal with p 0.4 is not clear
+    # though epsilon-squared's CI excludes 0.
+    assert narrative.clear(results)["sentence"].tolist() == ["b", "pair"]
+
+
+def test_findings_say_whether_a_result_survives_many_tests() -> None:
+    results = pd.DataFrame({
+        "outcome": ["qs8", "qs8"], "predictor": ["turnover_rate", "x"], "n": [70, 70],
+        "estimate": [-0.3, -0.5], "ci_low": [-0.5, -0.7], "ci_high": [-0.05, -0.3],
+        "p_value": [0.02, 0.0001], "p_holm": [0.2, 0.0002], "method": ["Spearman", "Spearman"],
+        "sentence": ["T.", "X."],
+    })
+    shows, _ = narrative.findings(results)
+    assert "T. Allowing for the 2 tests made here, it could be chance (Holm-adjusted p = 0.20)" in shows.data
+    assert "X. It stays clear once the 2 tests made here are allowed for (Holm-adjusted p = 0.000)" in shows.data
+
+
+def test_results_table_is_readable() -> None:
+    results = pd.DataFrame({
+        "outcome": ["qs3"], "predictor": ["imd2025_score"], "n": [79], "n_missing": [74],
+        "estimate": [-0.034], "ci_low": [-0.25], "ci_high": [0.2], "p_value": [0.76], "p_holm": [1.0],
+        "method": ["Spearman's rho; bootstrap 95% CI (BCa, 2000 resamples)"], "sentence": ["s"],
+    })
+    html = narrative.results_table(results, labels={"imd2025_score": "Deprivation"}).data
+    for text in ("QS3 Equity in experience and outcomes", "Deprivation", ">79<", ">74<", "-0.03",
+                 "p (Holm, all tests here)", "Spearman&#x27;s rho" if "&#x27;" in html else "Spearman's rho"):
+        assert text in html, text
+    assert "bootstrap" not in html  # the method is named, not its details
+
+
+def test_by_group_text_counts_and_caution() -> None:
+    res = pd.DataFrame({
+        "group": ["A", "B", "C"], "n": [12, 8, 4], "estimate": [0.5, -0.1, 0.9],
+        "ci_low": [0.1, -0.7, np.nan], "ci_high": [0.8, 0.6, np.nan], "method": ["Spearman"] * 3,
+    })
+    text = narrative.by_group_text(res).data
+    assert "rests on 4 to 12 authorities" in text and "In 1 of 2 the interval excludes no association (A)" in text
+    assert "the widest, B, runs from -0.70 to 0.60" in text and "1 region had too few" in text
+    assert "not evidence that the pattern differs between regions" in text

@@ -169,3 +169,76 @@ def test_mean_ci_matches_t_interval(df):
         assert row["n"] == len(v) and row["n_missing"] == len(df) - len(v)
         assert np.isnan(row["p_value"])
         assert "uncertain" in row["sentence"]  # fixture n < 30
+
+
+def test_correlations_family_with_holm() -> None:
+    df = fx.authorities()
+    out = stats.correlations(df, ["imd2025_score", "pct_rural"], ["overall_pct", "qs1"], n_boot=200)
+    assert list(zip(out["outcome"], out["predictor"], strict=True)) == [
+        ("overall_pct", "imd2025_score"), ("overall_pct", "pct_rural"),
+        ("qs1", "imd2025_score"), ("qs1", "pct_rural")]
+    expected = multipletests(out["p_value"].to_numpy(), method="holm")[1]
+    assert out["p_holm"].to_numpy() == pytest.approx(expected)
+    one = stats.correlation(df, "pct_rural", "qs1", n_boot=200)
+    assert out.iloc[3]["estimate"] == pytest.approx(one["estimate"].iloc[0])
+
+
+def test_correlation_by_region_matches_scipy_within_each_group() -> None:
+    df = fx.authorities(per_region=8)
+    out = stats.correlation_by(df, "region", "imd2025_score", "overall_pct", n_boot=200)
+    assert sorted(out["group"]) == sorted(df["region"].unique()) and list(out["group"]) == sorted(out["group"])
+    g = out.iloc[0]["group"]
+    sub = df[df["region"] == g].dropna(subset=["imd2025_score", "overall_pct"])
+    row = out.iloc[0]
+    assert row["n"] == len(sub) and row["sentence"].startswith(f"{g}: ")
+    if len(sub) >= 3:
+        rho = sps.spearmanr(sub["imd2025_score"], sub["overall_pct"]).statistic
+        assert row["estimate"] == pytest.approx(rho)
+
+
+def test_group_tests_one_kruskal_row_per_outcome() -> None:
+    df = fx.authorities(per_region=8)
+    df["grp"] = pd.Categorical(np.where(df["pct_rural"] > 40, "rural", "urban"), ["urban", "rural"], ordered=True)
+    out = stats.group_tests(df, "grp", ["overall_pct", "qs1"], n_boot=200)
+    assert out["outcome"].tolist() == ["overall_pct", "qs1"] and (out["term"] == "all groups").all()
+    d = df.dropna(subset=["qs1"])
+    h = sps.kruskal(*(d.loc[d["grp"] == g, "qs1"] for g in ["urban", "rural"]))
+    assert out.iloc[1]["p_value"] == pytest.approx(h.pvalue)
+
+
+def test_combine_recomputes_holm_over_the_whole_family() -> None:
+    a = pd.DataFrame({"p_value": [0.01, 0.04], "p_holm": [0.02, 0.04], "estimate": [1, 2]})
+    b = pd.DataFrame({"p_value": [0.03, np.nan], "estimate": [3, 4]})
+    out = stats.combine(a, b)
+    assert len(out) == 4 and np.isnan(out.loc[3, "p_holm"])
+    assert out.loc[:2, "p_holm"].to_numpy() == pytest.approx(multipletests([0.01, 0.04, 0.03], method="holm")[1])
+    with pytest.raises(ValueError, match="at least one table"):
+        stats.combine()
+
+
+def test_as_ordered_and_ordinal_regressions_on_scores() -> None:
+    df = fx.authorities(per_region=10)
+    qs = stats.as_ordered(df["qs1"])
+    assert qs.cat.ordered and list(qs.cat.categories) == sorted(df["qs1"].dropna().unique())
+    assert qs.isna().sum() == df["qs1"].isna().sum()
+    kept = stats.as_ordered(df["rating"])
+    assert kept.dtype == df["rating"].dtype and kept.equals(df["rating"])
+    out = stats.ordinal_regressions(df, ["qs1", "rating"], ["imd2025_score", "pct_65plus"])
+    assert out["outcome"].tolist() == ["qs1", "qs1", "rating", "rating"]
+    assert out["label"].iloc[0].startswith("QS1 Assessing needs: ")
+    # Same answer as statsmodels called directly on the score as an ordered outcome.
+    d = df[["qs1", "imd2025_score", "pct_65plus"]].dropna()
+    x = (d[["imd2025_score", "pct_65plus"]] - d[["imd2025_score", "pct_65plus"]].mean()) / d[
+        ["imd2025_score", "pct_65plus"]].std(ddof=1)
+    y = pd.Series(pd.Categorical(d["qs1"], ordered=True), index=d.index)
+    res = OrderedModel(y, x, distr="logit").fit(method="bfgs", disp=False, maxiter=2000)
+    assert out.iloc[0]["estimate"] == pytest.approx(np.exp(res.params["imd2025_score"]), rel=1e-3)
+
+
+def test_bootstrap_drops_undefined_resamples_of_tied_scores() -> None:
+    # Eight authorities, scores mostly tied: some resamples have no variation in y (rho undefined).
+    d = pd.DataFrame({"x": [1, 2, 3, 4, 5, 6, 7, 8], "y": [3, 3, 3, 3, 3, 3, 2, 4]})
+    out = stats.correlation(d, "x", "y", n_boot=500)
+    row = out.iloc[0]
+    assert np.isfinite(row["ci_low"]) and np.isfinite(row["ci_high"])
+    assert row["ci_low"] <= row["estimate"] <= row["ci_high"] or "dropped" in row["method"]

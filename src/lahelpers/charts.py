@@ -684,10 +684,14 @@ def estimate_bars(
     reference: float | None = 0.0,
     reference_label: str = "no association",
     estimate_name: str = "Estimate",
+    interval_name: str = "95% CI",
     labels: Mapping[str, str] | None = None,
     title: str | None = None,
 ) -> alt.LayerChart:
     """Point estimates with 95% CI error bars from a :mod:`lahelpers.stats` result table.
+
+    ``interval_name`` names the interval where it is not a confidence interval (e.g. "95%
+    prediction interval" for residuals).
 
     ``reference`` draws a dashed line at the no-association value (0 for correlations, 1 for
     odds ratios; None for none); each estimate is labelled with its value and CI so the chart
@@ -698,8 +702,9 @@ def estimate_bars(
         raise ValueError(f"results lack columns {sorted(missing)}")
     r = results.copy()
     r["label"] = [variable_label(str(v), labels) for v in r[label_col]]
-    r["text"] = [f"{e:.2f} ({lo:.2f} to {hi:.2f})" for e, lo, hi in
-                 zip(r["estimate"], r["ci_low"], r["ci_high"], strict=True)]
+    r["text"] = [f"{e:.2f} ({lo:.2f} to {hi:.2f})" if np.isfinite(lo) and np.isfinite(hi)
+                 else (f"{e:.2f} (no interval: too few)" if np.isfinite(e) else "not estimated")
+                 for e, lo, hi in zip(r["estimate"], r["ci_low"], r["ci_high"], strict=True)]
     r["text_x"] = r[["estimate", "ci_high"]].max(axis=1)
     r = r[["label", "estimate", "ci_low", "ci_high", "text", "text_x", "n"]]
     order = r["label"].tolist()
@@ -707,7 +712,7 @@ def estimate_bars(
     xs = alt.Scale(zero=False, nice=True)
     base = alt.Chart(r).encode(y=y)
     bars = base.mark_errorbar(ticks=True, color=AF_COLOURS["dark_blue"]).encode(
-        x=alt.X("ci_low:Q", title=f"{estimate_name} with 95% CI", scale=xs), x2="ci_high:Q")
+        x=alt.X("ci_low:Q", title=f"{estimate_name} with {interval_name}", scale=xs), x2="ci_high:Q")
     dots = base.mark_point(filled=True, size=70, color=AF_COLOURS["dark_blue"]).encode(
         x=alt.X("estimate:Q", scale=xs),
         tooltip=[alt.Tooltip("label:N", title="Variable"), alt.Tooltip("text:N", title=estimate_name),
@@ -727,10 +732,34 @@ def estimate_bars(
         sub += f"; dashed line = {reference_label} ({reference:g})"
     association = "predictor" in results.columns and results["predictor"].fillna("").astype(
         str).str.len().gt(0).any()
-    desc = (f"{estimate_name} with 95% confidence intervals, for {len(r)} variables: "
+    desc = (f"{estimate_name} with {interval_name}, {len(r)} estimates: "
             + "; ".join(f"{lab} {t}" for lab, t in zip(r["label"], r["text"], strict=True))
             + (". Associations, not evidence of cause." if association else "."))
-    return _finish(chart, title or f"{estimate_name} with 95% confidence intervals", sub, desc)
+    return _finish(chart, title or f"{estimate_name} with {interval_name}", sub, desc)
+
+
+def _strip(d: pd.DataFrame, group: str, order: Sequence[str], y: str, group_title: str,
+           labels: Mapping[str, str] | None, seed: int) -> tuple[alt.LayerChart, str]:
+    """Box plot plus jittered, rating-shaped points of ``y`` per ``group``; returns the chart and
+    a sentence of the group medians. ``d`` has name, rating_label, ``group`` and ``y``."""
+    d = d.copy()
+    d["jitter"] = np.random.default_rng(seed).uniform(-0.3, 0.3, len(d)).round(3)
+    yl = variable_label(y, labels)
+    x = alt.X(f"{group}:N", sort=list(order), title=group_title or None,
+              axis=alt.Axis(labelAngle=0, labelLimit=200))
+    box = alt.Chart(d).mark_boxplot(extent="min-max", opacity=0.35, color=AF_COLOURS["dark_grey"],
+                                    size=50).encode(x=x, y=alt.Y(f"{y}:Q", title=yl))
+    tips = [alt.Tooltip("name:N", title="Authority"), alt.Tooltip("rating_label:N", title="Rating"),
+            alt.Tooltip(f"{y}:Q", title=yl)]
+    if group != "rating_label":
+        tips.insert(1, alt.Tooltip(f"{group}:N", title=group_title))
+    pts = alt.Chart(d).mark_point(size=40, opacity=0.9).encode(
+        x=x, xOffset=alt.XOffset("jitter:Q", scale=alt.Scale(domain=[-1, 1])),
+        y=alt.Y(f"{y}:Q", title=yl), **_point_encoding("rating_label", labels), tooltip=tips)
+    med = d.groupby(group, observed=True)[y].agg(["median", "size"])
+    medians = ", ".join(f"{g} {med.loc[g, 'median']:.0f} (n = {int(med.loc[g, 'size'])})"
+                        for g in order if g in med.index)
+    return alt.layer(box, pts).properties(width=420, height=300), medians
 
 
 def rating_strip(
@@ -745,22 +774,35 @@ def rating_strip(
     lab = rating_labels(df)
     keep = (lab != NOT_RATED) & df[y].notna()
     d = pd.DataFrame({"name": df["name"].astype(str), "rating_label": lab, y: df[y]})[keep]
-    d["jitter"] = np.random.default_rng(seed).uniform(-0.3, 0.3, len(d)).round(3)
+    chart, medians = _strip(d, "rating_label", RATINGS, y, "", labels, seed)
     yl = variable_label(y, labels)
-    x = alt.X("rating_label:N", sort=list(RATINGS), title=None, axis=alt.Axis(labelAngle=0))
-    box = alt.Chart(d).mark_boxplot(extent="min-max", opacity=0.35, color=AF_COLOURS["dark_grey"],
-                                    size=50).encode(x=x, y=alt.Y(f"{y}:Q", title=yl))
-    pts = alt.Chart(d).mark_point(size=40, opacity=0.9).encode(
-        x=x, xOffset=alt.XOffset("jitter:Q", scale=alt.Scale(domain=[-1, 1])),
-        y=alt.Y(f"{y}:Q", title=yl), **_point_encoding("rating_label", labels),
-        tooltip=[alt.Tooltip("name:N", title="Authority"),
-                 alt.Tooltip("rating_label:N", title="Rating"), alt.Tooltip(f"{y}:Q", title=yl)])
-    chart = alt.layer(box, pts).properties(width=420, height=300)
-    med = d.groupby("rating_label")[y].median()
-    desc = (f"Box plot with points of {yl} by CQC rating for {len(d)} rated authorities; medians: "
-            + ", ".join(f"{r} {med[r]:.0f}" for r in RATINGS if r in med.index) + ".")
+    desc = f"Box plot with points of {yl} by CQC rating for {len(d)} rated authorities; medians: {medians}."
     return _finish(chart, title or f"{yl} by CQC rating",
                    n_subtitle(len(d), len(df) - len(d), "unrated or without a value"), desc)
+
+
+def group_strip(
+    df: pd.DataFrame,
+    group: str,
+    y: str = "overall_pct",
+    *,
+    labels: Mapping[str, str] | None = None,
+    title: str | None = None,
+    seed: int = 0,
+) -> alt.LayerChart:
+    """Box plot plus jittered points of ``y`` within each group of ``group`` (e.g. the
+    rural-urban class); points carry the rating's colour and shape. Categories keep their order."""
+    g = df[group]
+    order = (list(g.cat.categories) if isinstance(g.dtype, pd.CategoricalDtype)
+             else sorted(g.dropna().astype(str).unique()))
+    keep = g.notna() & df[y].notna()
+    d = pd.DataFrame({"name": df["name"].astype(str), "rating_label": rating_labels(df),
+                      group: g.astype(object), y: df[y]})[keep]
+    gl, yl = variable_label(group, labels), variable_label(y, labels)
+    chart, medians = _strip(d, group, order, y, gl, labels, seed)
+    desc = f"Box plot with points of {yl} by {gl} for {len(d)} authorities; medians: {medians}."
+    return _finish(chart, title or f"{yl} by {gl}",
+                   n_subtitle(len(d), len(df) - len(d), "without a value"), desc)
 
 
 def publication_timeline(
@@ -799,3 +841,124 @@ def publication_timeline(
     desc = f"Bar chart of {len(d)} published assessments by month, {span}."
     return _finish(chart, title or "When assessments were published",
                    n_subtitle(len(d), len(df) - len(d), "without a publication date"), desc)
+
+
+#: Marker shapes for the classes of an ordered context category (e.g. the 3 rural-urban classes).
+CLASS_SHAPES: tuple[str, ...] = ("circle", "triangle-up", "square", "diamond", "cross")
+#: Sequential colour scheme for context maps (single hue, light -> dark: safe for colour-blind
+#: readers and in greyscale, since only lightness changes).
+CONTEXT_SCHEME = "blues"
+
+
+def context_map(
+    geo: pd.DataFrame,
+    column: str,
+    regions: pd.DataFrame | None = None,
+    region: str | None = None,
+    *,
+    labels: Mapping[str, str] | None = None,
+    title: str | None = None,
+    width: int = 460,
+    height: int = 560,
+) -> alt.LayerChart:
+    """Choropleth of one context measure (e.g. % rural, deprivation), to sit beside the rating map.
+
+    A numeric column is shaded light -> dark (:data:`CONTEXT_SCHEME`) and each authority carries
+    a marker sized by the value; an ordered categorical column (e.g. ``rural_class``) gets one
+    shade and one marker shape per class. So the map never relies on colour alone. Tooltips give
+    the authority, the value and its rating; authorities with no value are grey and counted in
+    the subtitle. ``region`` zooms to one region as :func:`rating_map` does.
+    """
+    if column not in geo.columns:
+        raise ValueError(f"column {column!r} not in the table")
+    geo = geo.copy()
+    where = "England"
+    if region is not None:
+        geo = maps.region_filter(geo, region)
+        where = region
+        if regions is not None:
+            regions = maps.region_filter(regions, region)
+    label = variable_label(column, labels)
+    values = geo[column]
+    categorical = isinstance(values.dtype, pd.CategoricalDtype) or not pd.api.types.is_numeric_dtype(values)
+    props = pd.DataFrame({"code": geo["code"], "name": geo["name"].astype(str),
+                          "rating_label": rating_labels(geo)}, index=geo.index)
+    if categorical:
+        order = (list(values.cat.categories) if isinstance(values.dtype, pd.CategoricalDtype)
+                 else sorted(values.dropna().astype(str).unique()))
+        props["value"] = values.astype(object).where(values.notna(), None)
+        props["value_text"] = [_fmt(v, "{}") for v in values.astype(object)]
+    else:
+        props["value"] = values.astype(float)
+        props["value_text"] = [_fmt(v, "{:,.1f}") for v in values]
+    gdf = type(geo)(props, geometry=geo.geometry, crs=geo.crs)
+    topo = maps.to_topojson(gdf, "authorities", list(props.columns))
+    tooltip = [alt.Tooltip("properties.name:N", title="Authority"),
+               alt.Tooltip("properties.value_text:N", title=label),
+               alt.Tooltip("properties.rating_label:N", title="CQC rating")]
+    if categorical:
+        steps = len(order)
+        palette = alt.Scale(domain=order, scheme={"name": CONTEXT_SCHEME, "count": max(steps, 3)})
+        colour = alt.Color("properties.value:O", scale=palette,
+                           legend=alt.Legend(title=label, titleLimit=320))
+    else:
+        colour = alt.Color("properties.value:Q", scale=alt.Scale(scheme=CONTEXT_SCHEME),
+                           legend=alt.Legend(title=label, titleLimit=320))
+    topo_data = alt.InlineData(values=topo, format=alt.DataFormat(type="topojson", feature="authorities"))
+    base = alt.Chart(topo_data).mark_geoshape(stroke="white", strokeWidth=0.4).project(type="mercator")
+    layers: list[alt.Chart] = [
+        base.encode(color=alt.value(NOT_RATED_COLOUR)).transform_filter("datum.properties.value == null"),
+        base.encode(color=colour, tooltip=tooltip).transform_filter("datum.properties.value != null"),
+    ]
+    if regions is not None:
+        rtopo = maps.to_topojson(regions, "regions", ["name"])
+        layers.append(
+            alt.Chart(alt.InlineData(values=rtopo, format=alt.DataFormat(type="topojson", feature="regions")))
+            .mark_geoshape(filled=False, stroke=AF_COLOURS["dark_grey"], strokeWidth=1.2)
+            .project(type="mercator")
+        )
+    pts = geo.geometry.to_crs(3857).representative_point().to_crs(4326)
+    mk = pd.DataFrame({"lon": pts.x.round(4).to_numpy(), "lat": pts.y.round(4).to_numpy(),
+                       "name": props["name"].to_numpy(), "value": props["value"].to_numpy(),
+                       "value_text": props["value_text"].to_numpy()}).dropna(subset=["value"])
+    marker_tip = [alt.Tooltip("name:N", title="Authority"), alt.Tooltip("value_text:N", title=label)]
+    marks = alt.Chart(mk).mark_point(filled=True, fill="white", stroke=TEXT_COLOUR, strokeWidth=0.7,
+                                     opacity=1)
+    if categorical:
+        shape = alt.Shape("value:N", scale=alt.Scale(domain=order, range=list(CLASS_SHAPES[:len(order)])),
+                          legend=alt.Legend(title=label, titleLimit=320))
+        marks = marks.encode(longitude="lon:Q", latitude="lat:Q", shape=shape, size=alt.value(36),
+                             tooltip=marker_tip)
+        counts = values.value_counts().reindex(order, fill_value=0)
+        summary = ", ".join(f"{int(k)} {c}" for c, k in counts.items())
+        second = "White markers show the class by shape (see key)"
+    else:
+        marks = marks.encode(longitude="lon:Q", latitude="lat:Q",
+                             size=alt.Size("value:Q", scale=alt.Scale(range=[8, 140]),
+                                             legend=alt.Legend(title="Marker size", titleLimit=320)),
+                             tooltip=marker_tip)
+        known = props.dropna(subset=["value"]).sort_values("value")
+        if len(known):
+            top = ", ".join(f"{r.name} ({r.value_text})" for r in known.tail(3).iloc[::-1].itertuples())
+            low = ", ".join(f"{r.name} ({r.value_text})" for r in known.head(3).itertuples())
+            summary = (f"values range from {known['value'].min():,.1f} to {known['value'].max():,.1f} "
+                       f"(median {known['value'].median():,.1f}); highest {top}; lowest {low}")
+        else:
+            summary = "no authority has a value"
+        second = "Darker shading and larger markers mean higher values"
+    layers.append(marks.project(type="mercator"))
+    n = int(values.notna().sum())
+    chart = alt.layer(*layers).properties(width=width, height=height)
+    desc = (f"Map of the {len(geo)} upper-tier local authorities in {where} shaded by {label}: "
+            f"{summary}. {len(geo) - n} without a value are grey.")
+    return _finish(chart, title or f"{label}, {where}",
+                   [n_subtitle(n, len(geo) - n, "without a value (grey)"), second], desc)
+
+
+def side_by_side(left: alt.TopLevelMixin, right: alt.TopLevelMixin, *, title: str) -> alt.HConcatChart:
+    """Two charts next to each other (e.g. a context map beside the rating map), each keeping
+    its own title and key; the text alternative joins both charts' descriptions."""
+    desc = f"Two charts side by side. Left: {alt_text(left)} Right: {alt_text(right)}"
+    chart = alt.hconcat(left, right, spacing=30).resolve_scale(color="independent", shape="independent",
+                                                              size="independent")
+    return chart.properties(title=alt.Title(text=title), description=desc)

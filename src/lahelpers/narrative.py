@@ -12,6 +12,7 @@ import pandas as pd
 from IPython.display import HTML, Markdown
 
 from lahelpers import framework
+from lahelpers.charts import variable_label
 
 SMALL_N = 30
 
@@ -67,16 +68,39 @@ def result_sentences(results: pd.DataFrame) -> Markdown:
 
 
 def clear(results: pd.DataFrame) -> pd.DataFrame:
-    """Results whose 95% CI excludes no association (0 for correlations, 1 for odds ratios)."""
-    null = results["method"].str.contains("odds", case=False).map({True: 1.0, False: 0.0})
-    return results[(results["ci_low"] > null) | (results["ci_high"] < null)]
+    """Results whose 95% CI excludes no association (0 for correlations, differences and
+    regression coefficients; 1 for odds ratios from ordered logit models).
+
+    A Kruskal-Wallis row's effect size (epsilon-squared) cannot be below 0, so its interval never
+    includes 0: that row counts as clear only when its test's p-value is below 0.05.
+    """
+    method = results["method"].astype(str)
+    null = method.str.contains("odds|logit", case=False).map({True: 1.0, False: 0.0})
+    kruskal = method.str.startswith("Kruskal")
+    by_ci = (results["ci_low"] > null) | (results["ci_high"] < null)
+    p = results["p_value"] if "p_value" in results.columns else pd.Series(float("nan"), results.index)
+    return results[(by_ci & ~kruskal) | (kruskal & (p < 0.05))]
 
 
-def findings(results: pd.DataFrame, caveats: Iterable[str] = ()) -> tuple[Markdown, Markdown]:
+def _holm_note(row: pd.Series, n_tests: int) -> str:
+    """' Allowing for the N tests ...' when a Holm-adjusted p-value (``p_holm``) is given."""
+    p = row.get("p_holm")
+    if p is None or pd.isna(p):
+        return ""
+    if p < 0.05:
+        return f" It stays clear once the {n_tests} tests made here are allowed for (Holm-adjusted p = {p:.3f})."
+    return (f" Allowing for the {n_tests} tests made here, it could be chance (Holm-adjusted p = {p:.2f}): "
+            "treat it as a lead to check, not a finding.")
+
+
+def findings(results: pd.DataFrame, caveats: Iterable[str] = (),
+             labels: dict[str, str] | None = None) -> tuple[Markdown, Markdown]:
     """'What this shows' and 'What it does not show', written from a table of statistics results.
 
     A result "shows" something only when its 95% confidence interval excludes no association;
-    everything else is reported as no clear association. The second text always states what a
+    everything else is reported as no clear association. Where the table has ``p_holm``
+    (:func:`lahelpers.stats.correlations`), each clear result also says whether it survives
+    allowing for the number of tests made. The second text always states what a
     cross-sectional comparison of ratings cannot show, plus the caller's own caveats.
     """
     strong = clear(results)
@@ -87,13 +111,15 @@ def findings(results: pd.DataFrame, caveats: Iterable[str] = ()) -> tuple[Markdo
             "no association."
         )
     else:
-        shows = "\n".join(f"- {s}" for s in strong["sentence"])
+        shows = "\n".join(f"- {s}{_holm_note(r, len(results))}" for s, (_i, r) in
+                           zip(strong["sentence"], strong.iterrows(), strict=True))
     n_min, n_max = int(results["n"].min()), int(results["n"].max())
     lines = []
     if not weak.empty:
         names = _list(
             sorted(
-                {f"{o} with {p}" for o, p in zip(weak["outcome"], weak["predictor"], strict=True)}
+                {f"{variable_label(str(o), labels)} with {variable_label(str(p), labels)}"
+                 for o, p in zip(weak["outcome"], weak["predictor"], strict=True)}
             )
         )
         lines.append(
@@ -242,3 +268,55 @@ def evidence_table(df: pd.DataFrame) -> pd.DataFrame:
     return (
         table_[cols].rename_axis(None, axis=1).rename_axis("How we know the rating").reset_index()
     )
+
+
+def results_table(results: pd.DataFrame, labels: dict[str, str] | None = None) -> HTML:
+    """A statistics result table for policy readers: what was compared, n, missing, the estimate
+    with its 95% CI and the p-value (and the Holm-adjusted one where given)."""
+    term = results["term"] if "term" in results.columns else pd.Series("", index=results.index)
+    out = pd.DataFrame({
+        "Outcome": [variable_label(str(o), labels) for o in results["outcome"]],
+        "Compared with": [
+            (f"{variable_label(str(p), labels)}: {t}" if isinstance(t, str) and t and t != "all groups"
+             else variable_label(str(p), labels)) if p else "–"
+            for p, t in zip(results["predictor"], term, strict=True)],
+        "Authorities": results["n"].astype(int),
+        "Missing": results["n_missing"].astype(int),
+        "Estimate": results["estimate"],
+        "95% CI from": results["ci_low"],
+        "95% CI to": results["ci_high"],
+        "p": results["p_value"],
+    })
+    if "p_holm" in results.columns:
+        out["p (Holm, all tests here)"] = results["p_holm"]
+    if "group" in results.columns:
+        out.insert(0, "Group", results["group"])
+    out["Measure"] = results["method"].str.split(r";|\(", regex=True).str[0].str.strip()
+    return table(out, digits=2)
+
+
+def by_group_text(results: pd.DataFrame, what: str = "region") -> Markdown:
+    """How uncertain per-group (e.g. per-region) estimates are, from :func:`stats.correlation_by`."""
+    est = results.dropna(subset=["ci_low"])
+    n_lo, n_hi = int(results["n"].min()), int(results["n"].max())
+    if est.empty:
+        return Markdown(f"No {what} has enough authorities with both values to estimate an association.")
+    clear_rows = clear(est)
+    widths = est["ci_high"] - est["ci_low"]
+    widest = est.loc[widths.idxmax()]
+    none = len(results) - len(est)
+    lead = (f"Each {what} rests on {n_lo} to {n_hi} authorities. The 95% intervals are wide: on average "
+            f"{widths.mean():.2f} across (the widest, {widest['group']}, runs from {widest['ci_low']:.2f} "
+            f"to {widest['ci_high']:.2f}), so most regional estimates are compatible with anything from a "
+            "clear negative to a clear positive association. ")
+    if clear_rows.empty:
+        body = (f"In none of the {len(est)} {what}{'s' if len(est) != 1 else ''} with an interval does it "
+                "exclude no association.")
+    else:
+        body = (f"In {len(clear_rows)} of {len(est)} the interval excludes no association "
+                f"({_list(clear_rows['group'])}); with {len(est)} {what}s tested, one or two such results "
+                "could arise by chance.")
+    tail = (f" {none} {what}{'s' if none != 1 else ''} had too few authorities (or too little variation) for a "
+            "confidence interval." if none else "")
+    return Markdown(lead + body + tail + " Differences between regions here are not evidence that the "
+                    "pattern differs between regions.")

@@ -45,7 +45,7 @@ TOTAL_POP = "Total population 2011"
 
 VARIABLES: dict[str, dict] = {
     "pct_rural": {
-        "label": "Population in rural areas incl. hub towns (2011)",
+        "label": "Share of residents in rural areas incl. hub towns (2011)",
         "unit": "%",
         "source_id": "ruc2011_lad",
         "vintage": "2011 Census",

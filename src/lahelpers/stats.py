@@ -77,6 +77,7 @@ def _bootstrap_ci(data: tuple, statistic, *, paired: bool, n_boot: int, seed: in
                   vectorized: bool = False) -> tuple[float, float, str]:
     """95% bootstrap CI via scipy.stats.bootstrap: BCa, falling back to percentile when BCa is
     degenerate (e.g. a tiny or constant sample). Returns (low, high, method used)."""
+    res = None
     for method in ("BCa", "percentile"):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -89,6 +90,15 @@ def _bootstrap_ci(data: tuple, statistic, *, paired: bool, n_boot: int, seed: in
         lo, hi = res.confidence_interval
         if np.isfinite(lo) and np.isfinite(hi):
             return float(lo), float(hi), method
+    # Small samples of tied scores (a region's QS8 scores, say) give some resamples with no
+    # variation, whose statistic is undefined (NaN) and makes scipy's interval NaN. Drop those
+    # resamples and take the percentile interval of the rest, saying so, if at least 90% remain.
+    if res is not None:
+        dist = np.asarray(res.bootstrap_distribution, float)
+        ok = dist[np.isfinite(dist)]
+        if len(ok) >= 0.9 * len(dist) and len(ok) > 0:
+            lo, hi = np.percentile(ok, [2.5, 97.5])
+            return float(lo), float(hi), f"percentile; {len(dist) - len(ok)} of {len(dist)} resamples undefined, dropped"
     return float("nan"), float("nan"), "none"
 
 
@@ -375,3 +385,143 @@ def mean_ci(
             "sd": sd,
         })
     return _frame(rows)
+
+
+# --------------------------------------------------------------------------------------------
+# Families of correlations
+# --------------------------------------------------------------------------------------------
+
+
+def correlations(
+    df: pd.DataFrame,
+    predictors: Sequence[str],
+    outcomes: Sequence[str],
+    method: str = "spearman",
+    n_boot: int = 2000,
+    seed: int | None = 0,
+    *,
+    labels: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """:func:`correlation` for every predictor with every outcome, as one tidy table.
+
+    Testing many pairs at once turns up some "significant" ones by chance, so the table adds
+    ``p_holm``: the p-values adjusted for the whole family with Holm's method (statsmodels).
+    ``label`` ("outcome: predictor", readable) names each pair for charts.
+    A pair that could not be estimated keeps NaN there and is left out of the adjustment.
+    """
+    rows = [correlation(df, x, y, method=method, n_boot=n_boot, seed=seed, labels=labels)
+            for y in outcomes for x in predictors]
+    if not rows:
+        raise ValueError("give at least one predictor and one outcome")
+    out = pd.concat(rows, ignore_index=True)
+    out["label"] = [f"{_label(y, labels)}: {_label(x, labels)}"
+                    for x, y in zip(out["predictor"], out["outcome"], strict=True)]
+    out["p_holm"] = np.nan
+    ok = out["p_value"].notna()
+    if ok.any():
+        out.loc[ok, "p_holm"] = multipletests(out.loc[ok, "p_value"].to_numpy(), method="holm")[1]
+    return out
+
+
+def correlation_by(
+    df: pd.DataFrame,
+    by: str,
+    x: str,
+    y: str,
+    method: str = "spearman",
+    n_boot: int = 1000,
+    seed: int | None = 0,
+    *,
+    labels: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """:func:`correlation` of ``x`` with ``y`` within each group of ``by`` (e.g. each region).
+
+    Groups are small (a region has 10 to 33 authorities, fewer with scores), so the per-group
+    intervals are wide; the extra columns ``group`` and ``label`` (the group with its n, for
+    charts) name the group and each sentence says where the estimate is uncertain. Groups are in
+    sorted order.
+    """
+    rows = []
+    for g in sorted(df[by].dropna().unique(), key=str):
+        r = correlation(df[df[by] == g], x, y, method=method, n_boot=n_boot, seed=seed,
+                        labels=labels)
+        r.insert(len(COLUMNS), "group", str(g))
+        r["label"] = f"{g} (n = {int(r['n'].iloc[0])})"
+        r["sentence"] = f"{g}: " + r["sentence"]
+        rows.append(r)
+    if not rows:
+        raise ValueError(f"no groups in column {by!r}")
+    return pd.concat(rows, ignore_index=True)
+
+
+def as_ordered(s: pd.Series) -> pd.Series:
+    """An outcome as an ordered Categorical for :func:`ordinal_regression`: an ordered
+    Categorical (the rating) is kept; numeric scores (a quality statement's 1-4) become ordered
+    categories of their distinct values, lowest first."""
+    if isinstance(s.dtype, pd.CategoricalDtype) and s.cat.ordered:
+        return s
+    v = pd.to_numeric(s, errors="coerce")
+    levels = sorted(v.dropna().unique())
+    return pd.Series(pd.Categorical(v, categories=levels, ordered=True), index=s.index, name=s.name)
+
+
+def ordinal_regressions(
+    df: pd.DataFrame,
+    outcomes: Sequence[str],
+    predictors: Sequence[str],
+    *,
+    labels: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """:func:`ordinal_regression` of each outcome on the same predictors, one table.
+
+    Quality statement scores (1-4) are ordinal, not interval, so they are modelled like the
+    rating (:func:`as_ordered`); odds ratio > 1 means higher values of the predictor went with
+    higher scores. Each outcome uses its own complete cases (``n`` differs between outcomes).
+    ``label`` ("outcome: predictor") names each row for charts.
+    """
+    out = []
+    for y in outcomes:
+        d = df.copy()
+        d[y] = as_ordered(d[y])
+        out.append(ordinal_regression(d, y, predictors, labels=labels))
+    if not out:
+        raise ValueError("give at least one outcome")
+    res = pd.concat(out, ignore_index=True)
+    res["label"] = [f"{_label(y, labels)}: {_label(x, labels)}"
+                    for x, y in zip(res["predictor"], res["outcome"], strict=True)]
+    return res
+
+
+def group_tests(
+    df: pd.DataFrame,
+    group: str,
+    outcomes: Sequence[str],
+    n_boot: int = 2000,
+    seed: int | None = 0,
+    *,
+    labels: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """The overall Kruskal-Wallis row of :func:`group_compare` for each outcome: do the groups
+    differ at all on the rating, the overall % and each statement? (Pairs: call
+    :func:`group_compare` for the outcome of interest.)"""
+    rows = [group_compare(df, group, y, n_boot=n_boot, seed=seed, labels=labels).iloc[[0]]
+            for y in outcomes]
+    if not rows:
+        raise ValueError("give at least one outcome")
+    return pd.concat(rows, ignore_index=True).drop(columns=["p_holm"])
+
+
+def combine(*tables: pd.DataFrame) -> pd.DataFrame:
+    """Several result tables as one family, with ``p_holm`` recomputed over all of its tests.
+
+    A report's conclusions rest on every test it made, so "What this shows" should allow for all
+    of them at once, not table by table. Rows without a p-value keep NaN.
+    """
+    if not tables:
+        raise ValueError("give at least one table")
+    out = pd.concat([t.drop(columns=["p_holm"], errors="ignore") for t in tables], ignore_index=True)
+    out["p_holm"] = np.nan
+    ok = out["p_value"].notna()
+    if ok.any():
+        out.loc[ok, "p_holm"] = multipletests(out.loc[ok, "p_value"].to_numpy(), method="holm")[1]
+    return out
