@@ -194,8 +194,9 @@ def test_rating_map_tooltips_and_region_zoom(geo, regions):
     tips = {t["title"] for t in spec["layer"][0]["encoding"]["tooltip"]}
     assert {"Authority", "Rating", "Overall score", "Published"} <= tips
     assert sum(t.startswith("QS") for t in tips) == 9
-    topo = next(v for v in spec["datasets"].values() if isinstance(v, dict)
-                and "authorities" in v.get("objects", {}))
+    # Topologies are inlined as TopoJSON text (see charts.topojson_data), which Vega parses.
+    topos = [json.loads(v) for v in spec["datasets"].values() if isinstance(v, str)]
+    topo = next(t for t in topos if "authorities" in t.get("objects", {}))
     codes = maps.feature_codes(topo, "authorities")
     assert sorted(codes) == sorted(geo.loc[geo["region"] == "London", "code"])
     n_rated = int(geo.loc[geo["region"] == "London", "rating"].notna().sum())

@@ -242,3 +242,12 @@ def test_bootstrap_drops_undefined_resamples_of_tied_scores() -> None:
     row = out.iloc[0]
     assert np.isfinite(row["ci_low"]) and np.isfinite(row["ci_high"])
     assert row["ci_low"] <= row["estimate"] <= row["ci_high"] or "dropped" in row["method"]
+
+
+def test_spearman_rho_matches_scipy_and_vectorises() -> None:
+    rng = np.random.default_rng(3)
+    x, y = rng.normal(size=40), np.round(rng.normal(size=40))  # ties in y
+    assert stats.spearman_rho(x, y) == pytest.approx(sps.spearmanr(x, y).statistic)
+    xs, ys = rng.normal(size=(5, 30)), rng.normal(size=(5, 30))
+    assert stats.spearman_rho(xs, ys) == pytest.approx([sps.spearmanr(a, b).statistic for a, b in zip(xs, ys, strict=True)])
+    assert np.isnan(stats.spearman_rho(x[:10], np.ones(10)))

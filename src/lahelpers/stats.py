@@ -107,6 +107,16 @@ def _bootstrap_ci(data: tuple, statistic, *, paired: bool, n_boot: int, seed: in
 # --------------------------------------------------------------------------------------------
 
 
+def spearman_rho(a: np.ndarray, b: np.ndarray, axis: int = -1) -> float | np.ndarray:
+    """Spearman's rho along ``axis``: Pearson's r of the (average) ranks, with scipy's
+    ``rankdata`` and ``pearsonr``. Equals ``scipy.stats.spearmanr`` for one pair but works on a
+    whole stack of bootstrap resamples at once; a resample with no variation gives NaN."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        r = sps.pearsonr(sps.rankdata(a, axis=axis), sps.rankdata(b, axis=axis), axis=axis).statistic
+    return float(r) if np.ndim(r) == 0 else r
+
+
 def correlation(
     df: pd.DataFrame,
     x: str,
@@ -136,9 +146,12 @@ def correlation(
     if n >= 3 and pair["x"].nunique() > 1 and pair["y"].nunique() > 1:
         res = func(pair["x"], pair["y"])
         est, p = float(res.statistic), float(res.pvalue)
-        lo, hi, boot = _bootstrap_ci((pair["x"].to_numpy(), pair["y"].to_numpy()),
-                                     lambda a, b: func(a, b).statistic, paired=True,
-                                     n_boot=n_boot, seed=seed)
+        if method == "spearman":  # all resamples at once: same numbers, ~15x faster
+            stat, vec = spearman_rho, True
+        else:
+            stat, vec = (lambda a, b: func(a, b).statistic), False
+        lo, hi, boot = _bootstrap_ci((pair["x"].to_numpy(), pair["y"].to_numpy()), stat,
+                                     paired=True, n_boot=n_boot, seed=seed, vectorized=vec)
     xl, yl = _label(x, labels), _label(y, labels)
     if np.isnan(est):
         sentence = (f"A {name} between {xl} and {yl} could not be estimated from {n} authorities "
