@@ -159,3 +159,22 @@ def test_by_group_text_counts_and_caution() -> None:
     assert "rests on 4 to 12 authorities" in text and "In 1 of 2 the interval excludes no association (A)" in text
     assert "the widest, B, runs from -0.70 to 0.60" in text and "1 region had too few" in text
     assert "not evidence that the pattern differs between regions" in text
+
+
+def test_findings_headline_and_long_lists_counted() -> None:
+    n = 12
+    results = pd.DataFrame({
+        "outcome": ["qs8"] * n, "predictor": [f"m{i}" for i in range(n)], "n": [70] * n,
+        "estimate": [0.4] + [0.0] * (n - 1), "ci_low": [0.1] + [-0.2] * (n - 1),
+        "ci_high": [0.6] + [0.2] * (n - 1), "p_value": [0.001] + [0.9] * (n - 1),
+        "p_holm": [0.012] + [1.0] * (n - 1), "method": ["Spearman"] * n, "sentence": [f"S{i}." for i in range(n)],
+    })
+    shows, not_shows = narrative.findings(results)
+    assert shows.data.startswith("Of the 12 associations tested here, 1 has a 95% confidence interval")
+    assert "; it stays clear once the number of tests is allowed for (Holm):" in shows.data
+    results.loc[0, "p_holm"] = 0.3
+    assert "; it does not stay clear" in narrative.findings(results)[0].data
+    results.loc[1, ["ci_low", "ci_high", "p_holm"]] = [0.05, 0.5, 0.01]
+    assert "2 have a 95% confidence interval" in narrative.findings(results)[0].data
+    assert "; 1 of them stays clear" in narrative.findings(results)[0].data
+    assert "for the other 11 of the 12 tested" in not_shows.data and "m3" not in not_shows.data

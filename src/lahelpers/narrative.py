@@ -15,6 +15,8 @@ from lahelpers import framework
 from lahelpers.charts import variable_label
 
 SMALL_N = 30
+#: "What it does not show" lists the unclear pairs by name up to this many, then counts them.
+LIST_AT_MOST = 8
 
 
 def _pct(part: float, whole: float) -> str:
@@ -111,19 +113,26 @@ def findings(results: pd.DataFrame, caveats: Iterable[str] = (),
             "no association."
         )
     else:
-        shows = "\n".join(f"- {s}{_holm_note(r, len(results))}" for s, (_i, r) in
-                           zip(strong["sentence"], strong.iterrows(), strict=True))
+        head = f"Of the {len(results)} associations tested here, {len(strong)} {'has' if len(strong) == 1 else 'have'} a 95% confidence interval that excludes no association"
+        if "p_holm" in strong.columns and strong["p_holm"].notna().any():
+            survive = int((strong["p_holm"] < 0.05).sum())
+            if len(strong) == 1:
+                head += f"; it {'stays' if survive else 'does not stay'} clear"
+            else:
+                head += f"; {survive} of them {'stays' if survive == 1 else 'stay'} clear"
+            head += " once the number of tests is allowed for (Holm)"
+        shows = head + ":\n\n" + "\n".join(
+            f"- {s}{_holm_note(r, len(results))}"
+            for s, (_i, r) in zip(strong["sentence"], strong.iterrows(), strict=True))
     n_min, n_max = int(results["n"].min()), int(results["n"].max())
     lines = []
     if not weak.empty:
-        names = _list(
-            sorted(
-                {f"{variable_label(str(o), labels)} with {variable_label(str(p), labels)}"
-                 for o, p in zip(weak["outcome"], weak["predictor"], strict=True)}
-            )
-        )
+        pairs = sorted({f"{variable_label(str(o), labels)} with {variable_label(str(p), labels)}"
+                        for o, p in zip(weak["outcome"], weak["predictor"], strict=True)})
+        what = (f"these: {_list(pairs)}" if len(pairs) <= LIST_AT_MOST
+                else f"the other {len(weak)} of the {len(results)} tested (each is in the tables above)")
         lines.append(
-            f"- No clear association (95% CI includes none) for: {names}. Absence of evidence here "
+            f"- No clear association (95% CI includes none) for {what}. Absence of evidence here "
             "is not evidence of absence: the samples are small."
         )
     lines += [
