@@ -54,6 +54,17 @@ def test_available_needs_enough_rated_values() -> None:
         "salt_requests_65"]
 
 
+def test_market_measures_from_variables() -> None:
+    variables = pd.DataFrame({"column": ["turnover_rate", "a", "sfc_filled_posts", "b", "pct_rural"],
+                              "module": ["workforce", "care_market", "workforce", "workforce", "rurality"]})
+    assert measures.market_measures(variables) == ["a", "b", *measures.RATES]
+    df = pd.DataFrame({"rating": ["Good"] * 3, "a": [1.0, 2.0, 3.0], "b": [1.0, None, None],
+                       **{c: [1.0, 2.0, 3.0] for c in measures.RATES}})
+    out = measures.left_out(df, variables, min_n=2)
+    assert "only 1 rated authorities have a value (fewer than 2)" in out["Why not tested"].tolist()
+    assert len(out) == len(measures.NOT_TESTED) + 1
+
+
 def test_gaps_name_occupational_therapy_and_vacancies() -> None:
     gaps = measures.gaps_table()
     assert list(gaps.columns) == ["Missing", "What we have instead", "What it would take"]
@@ -69,8 +80,17 @@ def test_strongest_by_absolute_estimate() -> None:
 @pytest.mark.pipeline
 def test_every_listed_measure_is_in_the_real_table(built) -> None:
     df = measures.with_rates(load.authorities())
-    for col in (*measures.WORKFORCE, *measures.CARE_MARKET):
+    variables = load.variables()
+    market = measures.market_measures(variables)
+    for col in (*measures.WORKFORCE, *market):
         assert col in df.columns, col
-    cov = measures.coverage(df, list(measures.CARE_MARKET), load.variables())
+    # Every measure of the two modules is either tested, tested on its own, or left out with a reason.
+    modules = set(variables.loc[variables["module"].isin(measures.MARKET_MODULES), "column"])
+    assert modules <= set(market) | set(measures.WORKFORCE) | set(measures.NOT_TESTED)
+    assert set(measures.RATES) <= set(market) and not set(measures.NOT_TESTED) & set(market)
+    cov = measures.coverage(df, market, variables)
     assert (cov["Authorities with a value"] + cov["Missing"] == 153).all()
     assert (cov["Source"] != "").all() and (cov["Vintage"] != "").all()
+    out = measures.left_out(df, variables)
+    thin = [c for c in market if df.loc[df["rating"].notna(), c].notna().sum() < 30]
+    assert len(out) == len(measures.NOT_TESTED) + len(thin)

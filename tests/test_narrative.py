@@ -177,4 +177,6 @@ def test_findings_headline_and_long_lists_counted() -> None:
     results.loc[1, ["ci_low", "ci_high", "p_holm"]] = [0.05, 0.5, 0.01]
     assert "2 have a 95% confidence interval" in narrative.findings(results)[0].data
     assert "; 1 of them stays clear" in narrative.findings(results)[0].data
+    results.loc[1, "p_holm"] = 0.5
+    assert "; none of them stays clear" in narrative.findings(results)[0].data
     assert "for the other 11 of the 12 tested" in not_shows.data and "m3" not in not_shows.data

@@ -34,23 +34,39 @@ LABELS: dict[str, str] = {col: spec[3] for col, spec in RATES.items()}
 
 #: Measures of the care workforce in the mirror.
 WORKFORCE: tuple[str, ...] = ("turnover_rate", "sfc_vacancy_rate")
-#: Care-market and service measures in the mirror that bear on capacity and access.
-CARE_MARKET: tuple[str, ...] = (
-    "reablement_episodes_per_1000_65",
-    "bcf_reablement_spend_per_65",
-    "bcf_bed_based_spend_per_cap",
-    "ascof_2b1_reablement_at_home_91d",
-    "ascof_2b2_reablement_offered",
-    "ascof_2d_short_term_no_further_support",
-    "oflog_short_term_sequel",
-    "bbc_median_wait_assessment_days_2223",
-    "bbc_median_wait_care_days_2223",
-    "hours_handed_back_per_1000_65",
-    "contracts_handed_back_per_100k_65",
-    "pct_homecare_external",
-    "salt_noservices_pct_2324",
-    "salt_requests_per_1000_65",
-)
+#: Source modules whose measures the workforce notebook tests (``load.variables()["module"]``).
+MARKET_MODULES: tuple[str, ...] = ("workforce", "care_market")
+#: Measures of those modules not tested as they stand, and why (counts are replaced by rates).
+NOT_TESTED: dict[str, str] = {
+    "sfc_filled_posts": "a count of posts: it measures size, not staffing pressure",
+    "sfc_fte_posts": "a count of full-time-equivalent posts: it measures size, not staffing pressure",
+    "bbc_hours_handed_back_2223": "a count: tested as hours per 1,000 aged 65+ instead",
+    "bbc_contracts_handed_back_2223": "a count: tested as contracts per 100,000 aged 65+ instead",
+    "salt_requests_65": "a count: tested as requests per 1,000 aged 65+ instead",
+}
+
+
+def market_measures(variables: pd.DataFrame) -> list[str]:
+    """Every care-market, service and workforce measure in the data (from ``variables``, i.e.
+    ``load.variables()``), other than :data:`WORKFORCE` (tested on its own) and the counts in
+    :data:`NOT_TESTED`, plus the derived :data:`RATES`, in the order of ``variables``."""
+    cols = variables.loc[variables["module"].isin(MARKET_MODULES), "column"].astype(str)
+    keep = [c for c in cols if c not in WORKFORCE and c not in NOT_TESTED]
+    return [*keep, *RATES]
+
+
+def left_out(df: pd.DataFrame, variables: pd.DataFrame, min_n: int = 30) -> pd.DataFrame:
+    """The measures of :data:`MARKET_MODULES` not tested, with the reason: a count
+    (:data:`NOT_TESTED`) or fewer than ``min_n`` rated authorities with a value."""
+    rows = [{"Measure": variable_label(c), "Why not tested": why} for c, why in NOT_TESTED.items()]
+    rated = df[df["rating"].notna()] if "rating" in df.columns else df
+    for c in market_measures(variables):
+        k = int(rated[c].notna().sum()) if c in df.columns else 0
+        if k < min_n:
+            rows.append({"Measure": variable_label(c, LABELS),
+                         "Why not tested": f"only {k} rated authorities have a value (fewer than {min_n})"})
+    return pd.DataFrame(rows, columns=["Measure", "Why not tested"])
+
 
 #: What the mirror does not hold for the workforce question, and what it would take to add it.
 WORKFORCE_GAPS: tuple[dict[str, str], ...] = (

@@ -119,7 +119,8 @@ def findings(results: pd.DataFrame, caveats: Iterable[str] = (),
             if len(strong) == 1:
                 head += f"; it {'stays' if survive else 'does not stay'} clear"
             else:
-                head += f"; {survive} of them {'stays' if survive == 1 else 'stay'} clear"
+                head += ("; none of them stays clear" if survive == 0 else
+                         f"; {survive} of them {'stays' if survive == 1 else 'stay'} clear")
             head += " once the number of tests is allowed for (Holm)"
         shows = head + ":\n\n" + "\n".join(
             f"- {s}{_holm_note(r, len(results))}"
