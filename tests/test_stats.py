@@ -251,3 +251,12 @@ def test_spearman_rho_matches_scipy_and_vectorises() -> None:
     xs, ys = rng.normal(size=(5, 30)), rng.normal(size=(5, 30))
     assert stats.spearman_rho(xs, ys) == pytest.approx([sps.spearmanr(a, b).statistic for a, b in zip(xs, ys, strict=True)])
     assert np.isnan(stats.spearman_rho(x[:10], np.ones(10)))
+
+
+def test_no_bootstrap_interval_from_a_handful_of_authorities() -> None:
+    d = pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0], "y": [1.0, 2.0, 4.0, 3.0]})
+    row = stats.correlation(d, "x", "y", n_boot=200).iloc[0]
+    assert row["estimate"] == pytest.approx(sps.spearmanr(d["x"], d["y"]).statistic)
+    assert np.isnan(row["ci_low"]) and np.isnan(row["ci_high"])
+    assert f"fewer than {stats.MIN_BOOTSTRAP_N}" in row["method"]
+    assert "too few (or too alike) for a confidence interval" in row["sentence"] and "nan" not in row["sentence"]

@@ -32,6 +32,9 @@ COLUMNS: tuple[str, ...] = (
 )
 #: Below this many authorities a sentence warns that the estimate is uncertain.
 SMALL_N = 30
+#: Below this many authorities no bootstrap interval is given: with so few, resamples repeat the
+#: same handful of authorities and the interval would look far more certain than it is.
+MIN_BOOTSTRAP_N = 8
 
 
 # --------------------------------------------------------------------------------------------
@@ -130,7 +133,9 @@ def correlation(
     """Rank correlation of ``x`` with ``y``: Spearman's rho or Kendall's tau-b (scipy), with a
     95% bootstrap CI (scipy.stats.bootstrap over authorities, BCa) and scipy's p-value.
 
-    Returns one row (:data:`COLUMNS`; ``outcome`` = y, ``predictor`` = x).
+    With fewer than :data:`MIN_BOOTSTRAP_N` authorities the estimate is given without an interval
+    (and the sentence says it is only a description). Returns one row (:data:`COLUMNS`;
+    ``outcome`` = y, ``predictor`` = x).
     """
     funcs = {"spearman": (sps.spearmanr, "Spearman's rho"),
              "kendall": (sps.kendalltau, "Kendall's tau-b")}
@@ -146,6 +151,9 @@ def correlation(
     if n >= 3 and pair["x"].nunique() > 1 and pair["y"].nunique() > 1:
         res = func(pair["x"], pair["y"])
         est, p = float(res.statistic), float(res.pvalue)
+    if n < MIN_BOOTSTRAP_N:
+        boot = f"not computed: fewer than {MIN_BOOTSTRAP_N} authorities"
+    elif not np.isnan(est):
         if method == "spearman":  # all resamples at once: same numbers, ~15x faster
             stat, vec = spearman_rho, True
         else:
@@ -156,6 +164,10 @@ def correlation(
     if np.isnan(est):
         sentence = (f"A {name} between {xl} and {yl} could not be estimated from {n} authorities "
                     f"with both values{_small(n)}.")
+    elif np.isnan(lo) or np.isnan(hi):
+        sentence = (f"Across only {n} authorities, {name} between {xl} and {yl} was {est:.2f} "
+                    f"({_fmt_p(p)}), too few (or too alike) for a confidence interval: read it as a description, not "
+                    "evidence of an association.")
     else:
         if lo > 0 or hi < 0:
             finding = f"higher {xl} went with {'higher' if est > 0 else 'lower'} {yl}"
