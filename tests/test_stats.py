@@ -4,6 +4,7 @@ called directly, CIs against scipy.stats.bootstrap with the same seed, tidy outp
 from __future__ import annotations
 
 import itertools
+import re
 
 import fixtures_analysis as fx
 import numpy as np
@@ -187,13 +188,17 @@ def test_correlation_by_region_matches_scipy_within_each_group() -> None:
     df = fx.authorities(per_region=8)
     out = stats.correlation_by(df, "region", "imd2025_score", "overall_pct", n_boot=200)
     assert sorted(out["group"]) == sorted(df["region"].unique()) and list(out["group"]) == sorted(out["group"])
-    g = out.iloc[0]["group"]
-    sub = df[df["region"] == g].dropna(subset=["imd2025_score", "overall_pct"])
-    row = out.iloc[0]
-    assert row["n"] == len(sub) and row["sentence"].startswith(f"{g}: ")
-    if len(sub) >= 3:
-        rho = sps.spearmanr(sub["imd2025_score"], sub["overall_pct"]).statistic
-        assert row["estimate"] == pytest.approx(rho)
+    for _i, row in out.iterrows():
+        sub = df[df["region"] == row["group"]].dropna(subset=["imd2025_score", "overall_pct"])
+        assert row["n"] == len(sub) and row["sentence"].startswith(f"{row['group']}: ")
+        assert row["label"] == f"{row['group']} (n = {len(sub)})"
+        assert len(sub) >= 2, "fixture too thin to test the estimate"
+        if len(sub) >= 3:  # spearmanr needs 3; the fixture has regions of both kinds
+            assert row["estimate"] == pytest.approx(sps.spearmanr(sub["imd2025_score"], sub["overall_pct"]).statistic)
+        else:
+            assert np.isnan(row["estimate"])
+        # The fixture's regions have fewer than MIN_BOOTSTRAP_N scored authorities: no interval.
+        assert np.isnan(row["ci_low"]) and np.isnan(row["ci_high"])
 
 
 def test_group_tests_one_kruskal_row_per_outcome() -> None:
@@ -241,7 +246,8 @@ def test_bootstrap_drops_undefined_resamples_of_tied_scores() -> None:
     out = stats.correlation(d, "x", "y", n_boot=500)
     row = out.iloc[0]
     assert np.isfinite(row["ci_low"]) and np.isfinite(row["ci_high"])
-    assert row["ci_low"] <= row["estimate"] <= row["ci_high"] or "dropped" in row["method"]
+    assert row["ci_low"] <= row["estimate"] <= row["ci_high"]
+    assert re.search(r"percentile; \d+ of 500 resamples undefined, dropped", row["method"])
 
 
 def test_spearman_rho_matches_scipy_and_vectorises() -> None:
@@ -260,3 +266,11 @@ def test_no_bootstrap_interval_from_a_handful_of_authorities() -> None:
     assert np.isnan(row["ci_low"]) and np.isnan(row["ci_high"])
     assert f"fewer than {stats.MIN_BOOTSTRAP_N}" in row["method"]
     assert "too few (or too alike) for a confidence interval" in row["sentence"] and "nan" not in row["sentence"]
+
+
+def test_holm_leaves_missing_p_values_out_of_the_family() -> None:
+    p = pd.Series([0.01, np.nan, 0.04, 0.03], index=list("abcd"))
+    out = stats.holm(p)
+    assert np.isnan(out["b"]) and list(out.index) == list("abcd")
+    assert out[["a", "c", "d"]].to_numpy() == pytest.approx(multipletests([0.01, 0.04, 0.03], method="holm")[1])
+    assert stats.holm(pd.Series([np.nan, np.nan])).isna().all()

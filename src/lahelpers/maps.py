@@ -13,7 +13,6 @@ Altair reads the result with::
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 from collections.abc import Sequence
@@ -90,9 +89,7 @@ def to_topojson(
     rows = [{c: _json_safe(v) for c, v in zip(columns, vals, strict=True)}
             for vals in zip(*(gdf[c].tolist() for c in columns), strict=True)] if columns else [
         {} for _ in range(len(gdf))]
-    wkb = tuple(gdf.geometry.to_wkb())
-    digest = hashlib.sha1(b"".join(wkb)).hexdigest()
-    topo = json.loads(_geometry_topology(digest, wkb, name, tolerance, quantization))
+    topo = json.loads(_geometry_topology(tuple(gdf.geometry.to_wkb()), name, tolerance, quantization))
     for geom in topo["objects"][name]["geometries"]:
         props = geom.get("properties") or {}
         geom["properties"] = rows[int(props["_row"])]
@@ -100,10 +97,9 @@ def to_topojson(
 
 
 @lru_cache(maxsize=64)
-def _geometry_topology(digest: str, wkb: tuple[bytes, ...], name: str, tolerance: float,
-                       quantization: int) -> str:
+def _geometry_topology(wkb: tuple[bytes, ...], name: str, tolerance: float, quantization: int) -> str:
     """The simplified topology of a set of WGS84 shapes (JSON text, each feature carrying its
-    row number as ``_row``), cached by the shapes' WKB digest.
+    row number as ``_row``), cached by the shapes' WKB.
 
     Topology building is the slow part of a map (seconds for 153 authorities) and depends only
     on the shapes, so a notebook drawing several maps of the same authorities (and a warm

@@ -59,9 +59,8 @@ def left_out(df: pd.DataFrame, variables: pd.DataFrame, min_n: int = 30) -> pd.D
     """The measures of :data:`MARKET_MODULES` not tested, with the reason: a count
     (:data:`NOT_TESTED`) or fewer than ``min_n`` rated authorities with a value."""
     rows = [{"Measure": variable_label(c), "Why not tested": why} for c, why in NOT_TESTED.items()]
-    rated = df[df["rating"].notna()] if "rating" in df.columns else df
     for c in market_measures(variables):
-        k = int(rated[c].notna().sum()) if c in df.columns else 0
+        k = _rated_values(df, c)
         if k < min_n:
             rows.append({"Measure": variable_label(c, LABELS),
                          "Why not tested": f"only {k} rated authorities have a value (fewer than {min_n})"})
@@ -94,6 +93,16 @@ WORKFORCE_GAPS: tuple[dict[str, str], ...] = (
 )
 
 
+def _rated(df: pd.DataFrame) -> pd.Series:
+    """Which authorities have a rating (all of them when the table has no rating column)."""
+    return df["rating"].notna() if "rating" in df.columns else pd.Series(True, index=df.index)
+
+
+def _rated_values(df: pd.DataFrame, column: str) -> int:
+    """How many rated authorities have a value of ``column`` (0 when the column is absent)."""
+    return int((df[column].notna() & _rated(df)).sum()) if column in df.columns else 0
+
+
 def with_rates(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``df`` with the :data:`RATES` columns added (missing where a part is missing).
 
@@ -102,7 +111,8 @@ def with_rates(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     for col, (count, denom, mult, _label) in RATES.items():
         if count not in out.columns or denom not in out.columns:
-            raise ValueError(f"with_rates needs columns {count!r} and {denom!r}")
+            raise ValueError(f"with_rates needs columns {count!r} and {denom!r}: pass the table from "
+                             "load.authorities() (rebuild it with `lahelpers data build` if it lacks them)")
         d = pd.to_numeric(out[denom], errors="coerce").where(lambda s: s > 0)
         out[col] = pd.to_numeric(out[count], errors="coerce") / d * mult
     return out
@@ -111,8 +121,7 @@ def with_rates(df: pd.DataFrame) -> pd.DataFrame:
 def available(df: pd.DataFrame, columns: Sequence[str], min_n: int = 30) -> list[str]:
     """The columns of ``columns`` present in ``df`` with at least ``min_n`` known values among
     rated authorities (fewer cannot support a correlation with the ratings)."""
-    rated = df[df["rating"].notna()] if "rating" in df.columns else df
-    return [c for c in columns if c in df.columns and int(rated[c].notna().sum()) >= min_n]
+    return [c for c in columns if _rated_values(df, c) >= min_n]
 
 
 def coverage(df: pd.DataFrame, columns: Sequence[str], variables: pd.DataFrame | None = None,
@@ -122,7 +131,7 @@ def coverage(df: pd.DataFrame, columns: Sequence[str], variables: pd.DataFrame |
     derived rates take their source from the count they divide."""
     labels = {**LABELS, **(labels or {})}
     meta = variables.set_index("column") if variables is not None else pd.DataFrame()
-    rated = df["rating"].notna() if "rating" in df.columns else pd.Series(True, index=df.index)
+    rated = _rated(df)
     rows = []
     for c in columns:
         base = RATES[c][0] if c in RATES else c

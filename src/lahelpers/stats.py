@@ -76,6 +76,22 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
     return df[[*COLUMNS, *extra]]
 
 
+def holm(p: pd.Series) -> pd.Series:
+    """Holm-adjusted p-values (statsmodels ``multipletests``) over the p-values given, as one
+    family; a missing p-value stays missing and is left out of the family."""
+    out = pd.Series(np.nan, index=p.index, dtype=float)
+    ok = p.notna()
+    if ok.any():
+        out[ok] = multipletests(p[ok].to_numpy(float), method="holm")[1]
+    return out
+
+
+def _pair_labels(results: pd.DataFrame, labels: Mapping[str, str] | None) -> list[str]:
+    """'Outcome: predictor' in readable words, one per result row (names rows in charts)."""
+    return [f"{_label(str(y), labels)}: {_label(str(x), labels)}"
+            for x, y in zip(results["predictor"], results["outcome"], strict=True)]
+
+
 def _bootstrap_ci(data: tuple, statistic, *, paired: bool, n_boot: int, seed: int | None,
                   vectorized: bool = False) -> tuple[float, float, str]:
     """95% bootstrap CI via scipy.stats.bootstrap: BCa, falling back to percentile when BCa is
@@ -287,12 +303,7 @@ def group_compare(
     out = _frame(rows + pair_rows)
     out["p_holm"] = np.nan
     if pair_rows:
-        pvals = out.loc[1:, "p_value"].to_numpy()
-        ok = ~np.isnan(pvals)
-        adj = np.full(len(pvals), np.nan)
-        if ok.any():
-            adj[ok] = multipletests(pvals[ok], method="holm")[1]
-        out.loc[1:, "p_holm"] = adj
+        out.loc[1:, "p_holm"] = holm(out.loc[1:, "p_value"])
     return out
 
 
@@ -439,12 +450,8 @@ def correlations(
     if not rows:
         raise ValueError("give at least one predictor and one outcome")
     out = pd.concat(rows, ignore_index=True)
-    out["label"] = [f"{_label(y, labels)}: {_label(x, labels)}"
-                    for x, y in zip(out["predictor"], out["outcome"], strict=True)]
-    out["p_holm"] = np.nan
-    ok = out["p_value"].notna()
-    if ok.any():
-        out.loc[ok, "p_holm"] = multipletests(out.loc[ok, "p_value"].to_numpy(), method="holm")[1]
+    out["label"] = _pair_labels(out, labels)
+    out["p_holm"] = holm(out["p_value"])
     return out
 
 
@@ -512,8 +519,7 @@ def ordinal_regressions(
     if not out:
         raise ValueError("give at least one outcome")
     res = pd.concat(out, ignore_index=True)
-    res["label"] = [f"{_label(y, labels)}: {_label(x, labels)}"
-                    for x, y in zip(res["predictor"], res["outcome"], strict=True)]
+    res["label"] = _pair_labels(res, labels)
     return res
 
 
@@ -545,8 +551,5 @@ def combine(*tables: pd.DataFrame) -> pd.DataFrame:
     if not tables:
         raise ValueError("give at least one table")
     out = pd.concat([t.drop(columns=["p_holm"], errors="ignore") for t in tables], ignore_index=True)
-    out["p_holm"] = np.nan
-    ok = out["p_value"].notna()
-    if ok.any():
-        out.loc[ok, "p_holm"] = multipletests(out.loc[ok, "p_value"].to_numpy(), method="holm")[1]
+    out["p_holm"] = holm(out["p_value"])
     return out
