@@ -6,7 +6,19 @@ BIN := $(VENV)/bin
 MIRROR ?= $(LAHELPERS_MIRROR)
 MIRROR_ARG := $(if $(MIRROR),--mirror $(MIRROR),)
 
-.PHONY: all setup data reports test lint clean bench
+.PHONY: help all setup data reports test lint clean bench
+.DEFAULT_GOAL := help
+
+help:
+	@echo "make all [MIRROR=DIR]   set up .venv, fetch the inputs, build the data, run every report"
+	@echo "make test [MIRROR=DIR]  lint and run the whole test suite"
+	@echo "make setup              create .venv and install the package with its dev tools"
+	@echo "make data [MIRROR=DIR]  fetch the inputs and build data/processed"
+	@echo "make reports            run every report into reports/<run-id>/"
+	@echo "make lint               ruff over src, tests, notebooks and benchmarks"
+	@echo "make bench              the speed and size benchmarks (benchmarks/README.md)"
+	@echo "make clean              delete the built data (data/processed)"
+	@echo "MIRROR=DIR (or LAHELPERS_MIRROR) copies inputs from a local folder: fully offline."
 
 all: reports
 

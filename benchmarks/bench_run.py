@@ -1,4 +1,4 @@
-"""Benchmark: ``lahelpers.run.run_reports`` against the naive command-line loop (not a test).
+"""Benchmark: ``lahelpers.publish.run.run_reports`` against the naive command-line loop (not a test).
 
 (a) naive: for each notebook (and each region for the profile), serially, the ``papermill``
     command line, then ``jupyter nbconvert --to html`` on its output;
@@ -25,7 +25,8 @@ from pathlib import Path
 
 import nbformat
 
-from lahelpers import paths, report, run
+from lahelpers import paths
+from lahelpers.publish import report, run
 
 RATIO_TARGET = 0.25
 BIN = Path(sys.executable).parent

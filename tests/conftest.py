@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from lahelpers import build, fetch, paths
+from lahelpers import build, paths
+from lahelpers.inputs import fetch
 
 ROOT = Path(__file__).resolve().parents[1]
 

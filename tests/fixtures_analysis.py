@@ -23,7 +23,7 @@ from lahelpers.framework import (
     band_of,
     overall_pct,
 )
-from lahelpers.rurality import classify_rural
+from lahelpers.sources.rurality import classify_rural
 
 REGIONS = (
     "North East", "North West", "Yorkshire and The Humber", "East Midlands", "West Midlands",

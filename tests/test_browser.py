@@ -23,7 +23,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from lahelpers import report, run
+from lahelpers.publish import report, run
 
 pytestmark = pytest.mark.browser
 

@@ -1,4 +1,4 @@
-"""Tests for lahelpers.care_market: the five care-market sources, on fixtures and real data."""
+"""Tests for lahelpers.sources.care_market: the five care-market sources, on fixtures and real data."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from dataclasses import asdict
 import pandas as pd
 import pytest
 
-from lahelpers import care_market as cm
-from lahelpers import catalogue, codes, workforce
 from lahelpers.errors import InputError
+from lahelpers.inputs import catalogue, codes
+from lahelpers.sources import care_market as cm
+from lahelpers.sources import workforce
 
 # --- ASCOF 2020-21 --------------------------------------------------------------------------------
 

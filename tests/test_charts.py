@@ -295,7 +295,7 @@ def test_show_bundle_serves_jupyterlab_and_the_offline_report() -> None:
     """The bundle carries the v6 spec (offline report) and an HTML fallback (JupyterLab <= v5)."""
     import nbformat
 
-    from lahelpers import report
+    from lahelpers.publish import report
 
     chart = charts.rating_bars(fx.authorities())
     bundle = charts.mimebundle(chart)

@@ -39,3 +39,22 @@ def test_python_m() -> None:
 def test_verify_passes_on_fetched_inputs(raw_inputs) -> None:
     result = CliRunner().invoke(main, ["data", "verify"])
     assert result.exit_code == 0, result.output
+
+
+def test_run_list_prints_the_plan_without_running(tmp_path) -> None:
+    """`run --list` names every report with its notebook and parameters and writes nothing."""
+    result = CliRunner(env={"LAHELPERS_REPORTS": str(tmp_path)}).invoke(
+        main, ["run", "--list", "--region", "london", "--region", "North East"]
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[-1] == "6 reports"
+    assert "region_profile-london\tregion_profile.ipynb\tregion='London'" in lines
+    assert "region_profile-north-east\tregion_profile.ipynb\tregion='North East'" in lines
+    assert not any(tmp_path.iterdir())
+
+
+def test_run_list_unknown_region_fails_with_suggestion() -> None:
+    result = CliRunner().invoke(main, ["run", "--list", "--region", "Londn"])
+    assert result.exit_code != 0
+    assert "did you mean 'London'" in result.output

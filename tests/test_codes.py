@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from lahelpers import codes, joins
 from lahelpers.errors import InputError
+from lahelpers.inputs import codes, joins
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from lahelpers import catalogue, cqc, framework, rawio
+from lahelpers import framework
 from lahelpers.errors import InputError
+from lahelpers.inputs import catalogue, rawio
+from lahelpers.sources import cqc
 
 
 @pytest.fixture

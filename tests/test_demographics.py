@@ -1,12 +1,13 @@
-"""Tests for lahelpers.demographics: unit tests on fixtures, then checks on the real data."""
+"""Tests for lahelpers.sources.demographics: unit tests on fixtures, then checks on the real data."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from lahelpers import catalogue, codes, demographics, joins, rawio
 from lahelpers.errors import InputError
+from lahelpers.inputs import catalogue, codes, joins, rawio
+from lahelpers.sources import demographics
 
 # --- fixtures: a fake reference of authorities and district lookup --------------------------------
 

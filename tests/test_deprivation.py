@@ -1,4 +1,4 @@
-"""Tests for lahelpers.deprivation: unit tests on fixtures, then checks on the real data."""
+"""Tests for lahelpers.sources.deprivation: unit tests on fixtures, then checks on the real data."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import pandas as pd
 import pyreadr
 import pytest
 
-from lahelpers import catalogue, codes, deprivation, rawio
 from lahelpers.errors import InputError
+from lahelpers.inputs import catalogue, codes, rawio
+from lahelpers.sources import deprivation
 
 FAKE_REF = pd.DataFrame(
     {

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from lahelpers import catalogue, fetch
-from lahelpers.catalogue import Source
+from lahelpers import build
 from lahelpers.cli import main
+from lahelpers.inputs import catalogue, fetch
+from lahelpers.inputs.catalogue import Source
 
 
 def _source(tmp: Path, name: str, content: bytes, url: str | None = None) -> Source:
@@ -151,7 +152,22 @@ def test_accept_new_refuses_invalid_file(tmp_path: Path, mirror: Path, raw: Path
     (bad_mirror / "cqc" / "la_assessments.csv").write_text(text)
     before = catalogue.paths.catalogue_file().read_text()
     src = catalogue.source("cqc_assessments")
-    out = fetch.fetch_one(src, bad_mirror, accept_new=True, replace=True)
+    out = fetch.fetch_one(src, bad_mirror, accept_new=True, replace=True, trial=build.trial_build)
     assert out.status == "failed" and "fails validation" in out.detail and "Great" in out.detail
+    assert catalogue.paths.catalogue_file().read_text() == before
+    assert catalogue.sha256_of(raw / src.file) == src.sha256
+
+
+def test_accept_new_without_a_trial_installs_nothing(tmp_path: Path, mirror: Path, raw: Path) -> None:
+    """fetch never imports the build: without a trial build a changed file is refused, not taken."""
+    fetch.fetch(mirror=mirror, progress=False)
+    new_mirror = tmp_path / "new"
+    (new_mirror / "cqc").mkdir(parents=True)
+    text = (mirror / "cqc" / "la_assessments.csv").read_text() + "\n"
+    (new_mirror / "cqc" / "la_assessments.csv").write_text(text)
+    before = catalogue.paths.catalogue_file().read_text()
+    src = catalogue.source("cqc_assessments")
+    out = fetch.fetch_one(src, new_mirror, accept_new=True, replace=True)
+    assert out.status == "failed" and "no trial build" in out.detail
     assert catalogue.paths.catalogue_file().read_text() == before
     assert catalogue.sha256_of(raw / src.file) == src.sha256

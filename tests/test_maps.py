@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 import shapely
 
-from lahelpers import catalogue, maps
+from lahelpers import maps
+from lahelpers.inputs import catalogue
 
 
 def _decode(topo: dict) -> gpd.GeoDataFrame:

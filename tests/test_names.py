@@ -1,13 +1,13 @@
-"""Tests for lahelpers.names: name normalisation, matching, and joins of names-only tables."""
+"""Tests for lahelpers.inputs.names: name normalisation, matching, and joins of names-only tables."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from lahelpers import codes, names
 from lahelpers.errors import InputError
-from lahelpers.joins import SourceJoin
+from lahelpers.inputs import codes, names
+from lahelpers.inputs.joins import SourceJoin
 
 # --- normalisation ---------------------------------------------------------------------------
 

@@ -11,8 +11,9 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from lahelpers import build, codes, framework, load, paths, validate
+from lahelpers import build, framework, load, paths
 from lahelpers.errors import InputError
+from lahelpers.inputs import codes, validate
 
 pytestmark = pytest.mark.pipeline
 

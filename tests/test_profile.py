@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 from scipy import stats as sps
 
-from lahelpers import framework, load, profile, validate
+from lahelpers import framework, load, profile
+from lahelpers.inputs import validate
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Unit tests for lahelpers.report: offline pages with no code, a TOC, provenance and local charts.
+"""Unit tests for lahelpers.publish.report: offline pages with no code, a TOC, provenance and local charts.
 
 The executed notebooks here are built in memory (no kernel): chart outputs come from altair itself
 (its default HTML renderer and the vega-lite mimetype bundle), so the tests follow what altair emits.
@@ -16,8 +16,8 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from lahelpers import report
-from lahelpers.catalogue import load_catalogue
+from lahelpers.inputs.catalogue import load_catalogue
+from lahelpers.publish import report
 
 CODE_TOKEN = "CODE_TOKEN_never_shown"
 PARAM_TOKEN = "PARAM_TOKEN_never_shown"

@@ -14,7 +14,8 @@ import pytest
 from bs4 import BeautifulSoup
 from test_browser import browser, check_page  # noqa: F401 -- `browser` is a fixture
 
-from lahelpers import catalogue, report, run, validate
+from lahelpers.inputs import catalogue, validate
+from lahelpers.publish import report, run
 
 pytestmark = [pytest.mark.pipeline, pytest.mark.notebooks]
 

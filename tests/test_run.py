@@ -1,4 +1,4 @@
-"""Tests for lahelpers.run: parallel papermill runs, failures kept visible, safe re-runs, latest.
+"""Tests for lahelpers.publish.run: parallel papermill runs, failures kept visible, safe re-runs, latest.
 
 The notebooks are tiny ones written here; each papermill run starts a real kernel, so the
 module shares one mixed run (two good notebooks, one failing, a profile for two regions).
@@ -7,6 +7,7 @@ module shares one mixed run (two good notebooks, one failing, a profile for two 
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 import os
 import re
@@ -17,8 +18,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 import lahelpers
-from lahelpers import report, run
-from lahelpers.catalogue import load_catalogue
+from lahelpers.inputs.catalogue import load_catalogue
+from lahelpers.publish import report, run
 
 SLEEP = 2.0
 CHART_CELL = """import altair as alt
@@ -188,6 +189,9 @@ def test_manifest_records_code_data_timings(mixed):
     assert manifest["code"]["package_version"] == lahelpers.__version__
     commit = manifest["code"]["git_commit"]
     assert commit is None or re.fullmatch(r"[0-9a-f]{40}", commit)
+    libraries = manifest["code"]["libraries"]
+    for name in ("pandas", "scipy", "statsmodels", "altair", "geopandas"):
+        assert libraries[name] == importlib.metadata.version(name)
     cat = load_catalogue()
     sources = manifest["data"]["sources"]
     assert set(sources) == set(cat)
@@ -321,7 +325,7 @@ def test_regions_are_canonicalised_and_deduplicated():
 
 
 def test_regions_match_the_reference_list_of_authorities():
-    from lahelpers import codes
+    from lahelpers.inputs import codes
 
     ref = codes.reference()
     assert set(ref["region"].dropna().unique()) == set(run.REGIONS)

@@ -1,4 +1,4 @@
-"""Tests for lahelpers.rurality: unit tests on fixtures, then checks on the real data."""
+"""Tests for lahelpers.sources.rurality: unit tests on fixtures, then checks on the real data."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lahelpers import catalogue, codes, rurality
 from lahelpers.errors import InputError
+from lahelpers.inputs import catalogue, codes
+from lahelpers.sources import rurality
 
 FAKE_REF = pd.DataFrame(
     {

@@ -1,12 +1,13 @@
-"""Tests for lahelpers.workforce: Oflog ASC metrics and Skills for Care, fixtures and real data."""
+"""Tests for lahelpers.sources.workforce: Oflog ASC metrics and Skills for Care, fixtures and real data."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from lahelpers import catalogue, codes, workforce
 from lahelpers.errors import InputError
+from lahelpers.inputs import catalogue, codes
+from lahelpers.sources import workforce
 
 # --- Oflog fixtures ------------------------------------------------------------------------------
 

@@ -1,10 +1,20 @@
 """lahelpers: join CQC local authority assessments of adult social care to context data.
 
-Modules, one concern each: ``catalogue`` and ``fetch`` (raw inputs), ``codes`` and ``joins``
-(mapping every source to the 153 April 2023 authorities), the source readers (``cqc``,
-``demographics``, ``deprivation``, ``rurality``, ``workforce``, ``care_market``, ``geography``),
-``build`` and ``validate`` (raw -> processed), ``load`` (processed -> notebooks), and the analysis
-helpers used by the notebooks.
+The folders follow the data, one way::
+
+    inputs/    the machinery every source shares: catalogue, fetch + checksums, raw reading,
+               code and name mapping, join records, schemas
+    sources/   where data enters: one reader per source (cqc, demographics, deprivation, rurality,
+               workforce, care_market, geography), each with READS, tables() and VARIABLES
+    build/     where it is joined: reads every source, joins onto the 153 authorities, validates,
+               writes data/processed (and knows when it is up to date)
+    (top)      what notebooks import: load, charts, maps, stats, residuals, measures, peers,
+               narrative, profile, framework (facts and labels); plus cli, paths, errors
+    publish/   where pages are made: the runner and the offline HTML report writer
+
+Flow: data/raw -> sources (+ inputs) -> build -> data/processed -> load -> notebooks -> publish
+-> reports/. Nothing imports upward: ``inputs`` never imports ``sources`` or ``build``, and the
+top-level analysis modules never import ``build`` or ``publish``.
 """
 
 __version__ = "0.1.0"

@@ -30,10 +30,13 @@ def data() -> None:
 def _do_fetch(
     mirror: Path | None, only: tuple[str, ...], accept_new: tuple[str, ...], replace: bool
 ) -> None:
-    from lahelpers import fetch
+    from lahelpers.inputs import fetch
 
+    trial = None
+    if accept_new:  # only then is the build needed (it validates the new file)
+        from lahelpers.build import trial_build as trial
     mirror = mirror or paths.default_mirror()
-    report = fetch.fetch(list(only) or None, mirror, list(accept_new), replace)
+    report = fetch.fetch(list(only) or None, mirror, list(accept_new), replace, trial=trial)
     click.echo(report.text())
     if not report.ok:
         raise click.ClickException(
@@ -105,11 +108,29 @@ def verify_cmd() -> None:
     multiple=True,
     help="Run only this notebook (repeatable), e.g. 01_national_overview.",
 )
-def run_cmd(regions: tuple[str, ...], workers: int | None, notebooks: tuple[str, ...]) -> None:
+@click.option(
+    "--list",
+    "list_only",
+    is_flag=True,
+    help="Print the run plan (each report, its notebook and parameters) without running it.",
+)
+def run_cmd(
+    regions: tuple[str, ...],
+    workers: int | None,
+    notebooks: tuple[str, ...],
+    list_only: bool = False,
+) -> None:
     """Execute the notebooks (national, thematic, one profile per region) into reports/<run-id>/."""
-    from lahelpers import run
+    from lahelpers.publish import run
 
     try:
+        if list_only:
+            jobs = run.run_plan(list(regions) or None, list(notebooks) or None)
+            for job in jobs:
+                params = ", ".join(f"{k}={v!r}" for k, v in job.parameters.items())
+                click.echo(f"{job.name}\t{job.notebook.name}\t{params}")
+            click.echo(f"{len(jobs)} reports")
+            return
         result = run.run_reports(
             regions=list(regions) or None, notebooks=list(notebooks) or None, workers=workers
         )
@@ -127,7 +148,7 @@ def all_cmd(ctx: click.Context, mirror: Path | None, workers: int | None) -> Non
     """The main job end to end: fetch, build, then run every report."""
     _do_fetch(mirror, (), (), False)
     ctx.invoke(build_cmd, force=False)
-    ctx.invoke(run_cmd, regions=(), workers=workers, notebooks=())
+    ctx.invoke(run_cmd, regions=(), workers=workers, notebooks=(), list_only=False)
 
 
 if __name__ == "__main__":

@@ -36,3 +36,7 @@ class InputError(ValueError):
 
 class FetchError(RuntimeError):
     """One or more raw inputs could not be fetched or did not match the catalogue."""
+
+
+class RunError(ValueError):
+    """A run was asked for something impossible (unknown region, missing notebook, run id taken)."""

@@ -15,7 +15,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from lahelpers.charts import variable_label
+from lahelpers import framework
+from lahelpers.framework import variable_label
 
 #: Derived rate column -> (count column, denominator column, multiplier, label).
 RATES: dict[str, tuple[str, str, float, str]] = {
@@ -55,7 +56,7 @@ def market_measures(variables: pd.DataFrame) -> list[str]:
     return [*keep, *RATES]
 
 
-def left_out(df: pd.DataFrame, variables: pd.DataFrame, min_n: int = 30) -> pd.DataFrame:
+def left_out(df: pd.DataFrame, variables: pd.DataFrame, min_n: int = framework.SMALL_N) -> pd.DataFrame:
     """The measures of :data:`MARKET_MODULES` not tested, with the reason: a count
     (:data:`NOT_TESTED`) or fewer than ``min_n`` rated authorities with a value."""
     rows = [{"Measure": variable_label(c), "Why not tested": why} for c, why in NOT_TESTED.items()]
@@ -118,7 +119,7 @@ def with_rates(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def available(df: pd.DataFrame, columns: Sequence[str], min_n: int = 30) -> list[str]:
+def available(df: pd.DataFrame, columns: Sequence[str], min_n: int = framework.SMALL_N) -> list[str]:
     """The columns of ``columns`` present in ``df`` with at least ``min_n`` known values among
     rated authorities (fewer cannot support a correlation with the ratings)."""
     return [c for c in columns if _rated_values(df, c) >= min_n]

@@ -12,9 +12,9 @@ import pandas as pd
 from IPython.display import HTML, Markdown
 
 from lahelpers import framework
-from lahelpers.charts import variable_label
+from lahelpers.framework import variable_label
 
-SMALL_N = 30
+SMALL_N = framework.SMALL_N
 #: "What it does not show" lists the unclear pairs by name up to this many, then counts them.
 LIST_AT_MOST = 8
 

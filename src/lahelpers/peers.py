@@ -17,7 +17,7 @@ import pandas as pd
 from scipy import stats as sps
 from scipy.spatial.distance import cdist
 
-from lahelpers.charts import rating_labels
+from lahelpers.framework import rating_labels
 
 #: (column, transform) pairs: population and density are log-transformed because they are
 #: heavily right-skewed (a few very large or dense authorities would otherwise dominate).

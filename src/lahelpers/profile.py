@@ -12,7 +12,7 @@ import pandas as pd
 from IPython.display import Markdown
 from scipy import stats as sps
 
-from lahelpers import framework, narrative, peers, validate
+from lahelpers import framework, narrative, peers
 from lahelpers import stats as lstats
 
 #: Below this many authorities with a score, a regional mean is flagged as resting on few.
@@ -30,7 +30,7 @@ KEY_CONTEXT = {
 
 def check_region(region: str) -> str:
     """The canonical region name; an unknown one fails at once listing the nine valid names."""
-    return validate.check_region(region)
+    return framework.check_region(region)
 
 
 def title(region: str) -> Markdown:

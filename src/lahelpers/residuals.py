@@ -25,7 +25,7 @@ from IPython.display import Markdown
 from scipy import stats as sps
 
 from lahelpers import stats
-from lahelpers.charts import rating_labels, variable_label
+from lahelpers.framework import rating_labels, variable_label
 
 #: Position of an authority against its 95% prediction interval.
 ABOVE, WITHIN, BELOW = "above expected range", "within expected range", "below expected range"

@@ -25,16 +25,18 @@ from statsmodels.miscmodels.ordinal_model import OrderedModel
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.weightstats import DescrStatsW
 
+from lahelpers import framework
+
 #: Columns every result table has, in this order (extra columns follow).
 COLUMNS: tuple[str, ...] = (
     "outcome", "predictor", "n", "n_missing", "estimate", "ci_low", "ci_high", "p_value",
     "method", "sentence",
 )
 #: Below this many authorities a sentence warns that the estimate is uncertain.
-SMALL_N = 30
+SMALL_N = framework.SMALL_N
 #: Below this many authorities no bootstrap interval is given: with so few, resamples repeat the
 #: same handful of authorities and the interval would look far more certain than it is.
-MIN_BOOTSTRAP_N = 8
+MIN_BOOTSTRAP_N = framework.MIN_BOOTSTRAP_N
 
 
 # --------------------------------------------------------------------------------------------

@@ -17,9 +17,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from lahelpers import catalogue, codes, framework, rawio, validate
+from lahelpers import framework
 from lahelpers.errors import InputError
-from lahelpers.joins import SourceJoin
+from lahelpers.inputs import catalogue, codes, rawio, validate
+from lahelpers.inputs.joins import SourceJoin
+
+#: Catalogue ids of the raw files this source reads.
+READS: tuple[str, ...] = ("cqc_assessments", "cqc_pilots")
 
 REQUIRED = [
     "ons_code", "la_name", "status", "overall_rating", "rating_source", "overall_score_pct",
@@ -175,6 +179,12 @@ def assessments_join(df: pd.DataFrame) -> SourceJoin:
         },
         columns=["rating", "overall_pct", *framework.QS_COLUMNS],
     )
+
+
+def tables() -> list[tuple[pd.DataFrame, SourceJoin]]:
+    """The assessments (one row per authority with an assessment in our data) and their join."""
+    assessments = read_assessments()
+    return [(assessments, assessments_join(assessments))]
 
 
 def read_pilots(path: Path | None = None) -> pd.DataFrame:

@@ -23,10 +23,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from lahelpers import catalogue, rawio
-from lahelpers.demographics import district_population
 from lahelpers.errors import InputError
-from lahelpers.joins import SourceJoin, join_districts, join_upper_tier
+from lahelpers.inputs import catalogue, rawio
+from lahelpers.inputs.joins import SourceJoin, join_districts, join_upper_tier
+from lahelpers.sources.demographics import district_population
+
+#: Catalogue ids of the raw files this source reads.
+READS: tuple[str, ...] = ("imd2019_utla", "imd2025_ltla", "population_mye22")
 
 VARIABLES: dict[str, dict] = {
     "imd2019_score": {

@@ -10,9 +10,12 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 
-from lahelpers import catalogue, codes
 from lahelpers.errors import InputError
-from lahelpers.joins import SourceJoin
+from lahelpers.inputs import catalogue, codes
+from lahelpers.inputs.joins import SourceJoin
+
+#: Catalogue ids of the raw files this source reads.
+READS: tuple[str, ...] = ("boundaries_ctyua", "boundaries_regions", "lookup_area_parents")
 
 BNG = "EPSG:27700"
 WGS84 = "EPSG:4326"
@@ -68,6 +71,11 @@ def authorities() -> tuple[gpd.GeoDataFrame, SourceJoin]:
     return out.sort_values("code").reset_index(drop=True), join
 
 
+def tables() -> list[tuple[gpd.GeoDataFrame, SourceJoin]]:
+    """The authority polygons (British National Grid) and their join record."""
+    return [authorities()]
+
+
 def regions() -> gpd.GeoDataFrame:
     """Region polygons (EPSG:27700): ``code, name, geometry``."""
     gdf = _read("boundaries_regions", ["RGN23CD", "RGN23NM", "geometry"])
@@ -82,7 +90,7 @@ def regions() -> gpd.GeoDataFrame:
 def check_regions(reference: pd.DataFrame) -> None:
     """The reference list's region for each authority must match ONS's area->region lookup."""
     path = catalogue.raw_path("lookup_area_parents")
-    from lahelpers import rawio
+    from lahelpers.inputs import rawio
 
     parents = rawio.read_csv(path, ["areacd", "parentnm"], dtype=str)
     merged = reference.merge(parents, left_on="code", right_on="areacd", how="left", validate="1:1")

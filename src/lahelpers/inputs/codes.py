@@ -24,7 +24,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from lahelpers import catalogue, rawio
+from lahelpers.inputs import catalogue, rawio
 
 SAME_FOOTPRINT: dict[str, tuple[str, str]] = {
     "E10000002": (

@@ -34,16 +34,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from lahelpers import catalogue, codes, rawio, validate
 from lahelpers.errors import InputError
-from lahelpers.joins import SourceJoin, join_upper_tier
-from lahelpers.names import PRE_2019_ALIASES, join_by_name
+from lahelpers.inputs import catalogue, codes, rawio, validate
+from lahelpers.inputs.joins import SourceJoin, join_upper_tier
+from lahelpers.inputs.names import PRE_2019_ALIASES, join_by_name
 
 ASCOF_ID = "ascof_2021"
 BCF_ID = "bcf_intermediate_care"
 BBC_ID = "bbc_social_care_crisis"
 ACTIVITY_ID = "asc_activity_provision"
 SALT_ID = "salt_requests"
+#: Catalogue ids of the raw files this source reads.
+READS: tuple[str, ...] = (ASCOF_ID, BCF_ID, BBC_ID, ACTIVITY_ID, SALT_ID)
 
 #: ASCOF measure code -> output column (administrative measures only).
 ASCOF_MEASURES: dict[str, str] = {
@@ -553,7 +555,7 @@ def activity_table(path: Path | None = None) -> tuple[pd.DataFrame, SourceJoin]:
             path,
             f"latest well-covered home care year is {year}, not {ACTIVITY_YEAR}",
             "check the new data, then update ACTIVITY_YEAR and "
-            "the vintage in lahelpers.care_market.VARIABLES",
+            "the vintage in lahelpers.sources.care_market.VARIABLES",
             column="year",
         )
     validate.check_ranges(df.set_index("name"), path, RANGES)

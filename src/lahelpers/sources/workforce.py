@@ -29,12 +29,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from lahelpers import catalogue, codes, rawio, validate
 from lahelpers.errors import InputError
-from lahelpers.joins import SourceJoin, join_upper_tier
+from lahelpers.inputs import catalogue, codes, rawio, validate
+from lahelpers.inputs.joins import SourceJoin, join_upper_tier
 
 OFLOG_ID = "oflog_asc"
 SFC_ID = "skillsforcare_independent"
+#: Catalogue ids of the raw files this source reads.
+READS: tuple[str, ...] = (OFLOG_ID, SFC_ID)
 
 #: Oflog measure code -> output column.
 OFLOG_MEASURES: dict[str, str] = {
@@ -214,7 +216,7 @@ def oflog_wide(long: pd.DataFrame, path: str | Path = OFLOG_ID) -> pd.DataFrame:
             raise InputError(
                 path,
                 f"latest year with data for {measure} is {year}, not {VARIABLES[col]['vintage']}",
-                "update the vintage in lahelpers.workforce.VARIABLES after checking the new data",
+                "update the vintage in lahelpers.sources.workforce.VARIABLES after checking the new data",
                 column="Financial year",
             )
         part = rows[rows["Financial year"] == year].set_index("Local authority code")

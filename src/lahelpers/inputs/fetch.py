@@ -17,11 +17,13 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lahelpers import catalogue, paths
-from lahelpers.catalogue import Source
+from lahelpers import paths
+from lahelpers.inputs import catalogue
+from lahelpers.inputs.catalogue import Source
 
 
 @dataclass
@@ -106,45 +108,24 @@ def _install(candidate: Path, dest: Path) -> None:
     os.replace(tmp, dest)
 
 
-def _validate_new(src: Source, candidate: Path) -> str | None:
-    """Run the whole build against the candidate file in scratch folders; return an error or None."""
-    from lahelpers import build
-
-    raw = paths.raw_dir()
-    with tempfile.TemporaryDirectory(prefix="lahelpers-validate-") as td:
-        scratch_raw = Path(td) / "raw"
-        shutil.copytree(raw, scratch_raw, dirs_exist_ok=True)
-        target = scratch_raw / src.file
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if target.exists():
-            os.chmod(target, 0o644)
-        shutil.copyfile(candidate, target)
-        out = Path(td) / "processed"
-        out.mkdir()
-        old = os.environ.get("LAHELPERS_RAW")
-        os.environ["LAHELPERS_RAW"] = str(scratch_raw)
-        try:
-            from lahelpers import codes
-
-            codes.reference.cache_clear()
-            codes.lad_to_utla.cache_clear()
-            build.assemble(out)
-        except Exception as err:  # any failure means the new file is not accepted
-            return f"{type(err).__name__}: {err}"
-        finally:
-            if old is None:
-                os.environ.pop("LAHELPERS_RAW", None)
-            else:
-                os.environ["LAHELPERS_RAW"] = old
-            codes.reference.cache_clear()
-            codes.lad_to_utla.cache_clear()
-    return None
+#: A trial of a changed file: ``(source, candidate path) -> problem or None``. The build supplies
+#: it (:func:`lahelpers.build.trial_build`), so this module never imports the build.
+Trial = Callable[[Source, Path], "str | None"]
 
 
 def fetch_one(
-    src: Source, mirror: Path | None, *, accept_new: bool = False, replace: bool = False
+    src: Source,
+    mirror: Path | None,
+    *,
+    accept_new: bool = False,
+    replace: bool = False,
+    trial: Trial | None = None,
 ) -> FetchOutcome:
-    """Make one input present and matching its checksum, or say why not."""
+    """Make one input present and matching its checksum, or say why not.
+
+    ``trial`` validates a changed file before ``accept_new`` installs it; without one a changed
+    file is never accepted.
+    """
     dest = paths.raw_dir() / src.file
     if dest.is_file() and not replace:
         if catalogue.sha256_of(dest) == src.sha256:
@@ -184,7 +165,11 @@ def fetch_one(
                 f"the file from {where} has sha256 {got}, catalogue says {src.sha256}: it changed upstream "
                 f"and was not installed. Check it, then `lahelpers data fetch --accept-new {src.id}`",
             )
-        problem = _validate_new(src, candidate)
+        problem = (
+            trial(src, candidate)
+            if trial is not None
+            else "no trial build was given to validate it (use `lahelpers data fetch --accept-new`)"
+        )
         if problem:
             return FetchOutcome(
                 src.id, src.file, "failed", f"new version fails validation, not accepted: {problem}"
@@ -204,8 +189,12 @@ def fetch(
     accept_new: list[str] | None = None,
     replace: bool = False,
     progress: bool = True,
+    trial: Trial | None = None,
 ) -> FetchReport:
-    """Fetch every catalogued input (or ``ids``) from ``mirror`` or the web."""
+    """Fetch every catalogued input (or ``ids``) from ``mirror`` or the web.
+
+    ``trial`` checks a changed file named in ``accept_new`` (see :func:`fetch_one`).
+    """
     from tqdm.auto import tqdm
 
     cat = catalogue.load_catalogue()
@@ -216,6 +205,8 @@ def fetch(
     report = FetchReport()
     for src in tqdm(chosen, desc="fetch", unit="file", disable=not progress):
         report.outcomes.append(
-            fetch_one(src, mirror, accept_new=src.id in (accept_new or []), replace=replace)
+            fetch_one(
+                src, mirror, accept_new=src.id in (accept_new or []), replace=replace, trial=trial
+            )
         )
     return report

@@ -22,6 +22,7 @@ import tempfile
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -48,57 +49,22 @@ _EXTERNAL_REF = re.compile(
     r"<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*[\"']?(?:https?:)?//", re.I
 )
 
+#: Folder of the page's HTML, CSS and JavaScript templates (package data).
+TEMPLATES = resources.files("lahelpers.publish") / "templates"
+
+
+def _template_text(name: str) -> str:
+    """A template file's text (``templates/<name>``)."""
+    return (TEMPLATES / name).read_text(encoding="utf-8")
+
+
 _EMBED_OPTIONS = {"actions": False, "mode": "vega-lite", "renderer": "svg"}
 
-_LOADER_JS = string.Template("""
-(function () {
-  var charts = document.querySelectorAll("div.$cls");
-  charts.forEach(function (el) {
-    var fail = function (message) {
-      el.innerHTML = '<p class="chart-error"></p>';
-      el.firstChild.textContent = "This chart could not be drawn: " + message;
-    };
-    if (typeof vegaEmbed !== "function") {
-      fail("the chart library ($bundle) is missing next to this page.");
-      console.error("vegaEmbed not loaded");
-      return;
-    }
-    var spec = JSON.parse(document.getElementById(el.dataset.spec).textContent);
-    vegaEmbed(el, spec, $options).catch(function (err) {
-      fail(err.message);
-      console.error(err);
-    });
-  });
-})();
-""").substitute(cls=CHART_CLASS, bundle=BUNDLE_PATH, options=json.dumps(_EMBED_OPTIONS))
+_LOADER_JS = string.Template(_template_text("charts.js")).substitute(cls=CHART_CLASS, bundle=BUNDLE_PATH, options=json.dumps(_EMBED_OPTIONS))
 
-_CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;line-height:1.5;
-color:#1b1b1b;margin:0;background:#fff}
-main,.banner,footer{max-width:60rem;margin:0 auto;padding:0 1rem}
-.banner{font-size:.9rem;padding-top:.75rem;color:#505a5f}
-.banner.failed{background:#fbe9e7;border-left:6px solid #d4351c;padding:.75rem 1rem;color:#1b1b1b}
-h1,h2,h3,h4{line-height:1.25}
-a.anchor-link{visibility:hidden;text-decoration:none;margin-left:.3em;color:#888}
-h1:hover a.anchor-link,h2:hover a.anchor-link,h3:hover a.anchor-link{visibility:visible}
-nav.toc{background:#f3f2f1;padding:.5rem 1rem;margin:1rem 0}
-nav.toc h2{font-size:1rem;margin:.25rem 0}
-nav.toc ol{margin:.25rem 0;padding-left:1.25rem}
-nav.toc li.toc-h3{margin-left:1rem;list-style:circle}
-table{border-collapse:collapse;margin:.75rem 0;font-size:.9rem}
-th,td{border:1px solid #b1b4b6;padding:.25rem .5rem;text-align:left;vertical-align:top}
-thead th{background:#f3f2f1}
-pre{white-space:pre-wrap;font-size:.85rem;background:#f8f8f8;padding:.5rem;overflow-x:auto}
-.output_error pre,.output_stderr pre{background:#fbe9e7}
-div.vega-chart{margin:1rem 0;max-width:100%;overflow-x:auto}
-p.chart-alt{font-size:.9rem;color:#505a5f;margin-top:0}
-p.chart-error{color:#d4351c}
-footer.provenance{font-size:.85rem;color:#505a5f;border-top:1px solid #b1b4b6;margin-top:2rem;
-padding-bottom:2rem}
-.status-ok{color:#00703c;font-weight:bold}.status-failed{color:#d4351c;font-weight:bold}
-.ansi-red-fg{color:#d4351c}.ansi-green-fg{color:#00703c}.ansi-blue-fg{color:#1d70b8}
-.ansi-cyan-fg{color:#28a197}.ansi-yellow-fg{color:#8a6d00}.ansi-bold{font-weight:bold}
-"""
+_CSS = _template_text("report.css")
+_PAGE = string.Template(_template_text("page.html"))
+_INDEX = string.Template(_template_text("index.html"))
 
 
 @dataclass(frozen=True)
@@ -125,7 +91,7 @@ class PageInfo:
 def provenance_sources(catalogue: Mapping[str, Any]) -> tuple[dict[str, Any], ...]:
     """The footnote's view of the data catalogue: title, publisher, vintage, licence, link.
 
-    Takes ``lahelpers.catalogue.load_catalogue()`` output; plain dicts so workers can pickle them.
+    Takes ``lahelpers.inputs.catalogue.load_catalogue()`` output; plain dicts so workers can pickle them.
     """
     out = []
     for sid, src in catalogue.items():
@@ -408,13 +374,15 @@ def page_html(
     scripts = (
         f'<script src="{BUNDLE_PATH}"></script>\n<script>{_LOADER_JS}</script>' if charts else ""
     )
-    page = (
-        f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{html.escape(page_title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
-        f'<div class="banner"><a href="index.html">All reports in this run</a> '
-        f"&middot; run {html.escape(prov.run_id)}</div>\n{banner}\n"
-        f"<main>\n{soup}\n</main>\n{provenance_html(prov, sources)}\n{scripts}\n</body>\n</html>\n"
+    page = _PAGE.substitute(
+        lang=lang,
+        title=html.escape(page_title),
+        css=_CSS,
+        run_id=html.escape(prov.run_id),
+        banner=banner,
+        body=str(soup),
+        provenance=provenance_html(prov, sources),
+        scripts=scripts,
     )
     return page_title, page
 
@@ -535,14 +503,7 @@ def index_html(manifest: Mapping[str, Any]) -> str:
         else html.escape(str(data.get("error", "catalogue not read")))
     )
     assets = manifest.get("assets", {})
-    return (
-        f'<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>Reports: run {run_id}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n<main>\n"
-        f"<h1>Reports: run {run_id}</h1>\n{summary}\n"
-        "<table><thead><tr><th>Report</th><th>Parameters</th><th>Status</th><th>Seconds</th>"
-        f"<th>Page size</th><th>Executed</th></tr></thead><tbody>{''.join(rows)}</tbody></table>\n"
-        "<h2>About this run</h2><ul>"
+    about = (
         f"<li>Started {html.escape(str(manifest.get('started_at')))}, finished "
         f"{html.escape(str(manifest.get('finished_at')))} "
         f"({manifest.get('seconds') or 0:.1f} s, {manifest.get('parameters', {}).get('workers')}"
@@ -552,8 +513,10 @@ def index_html(manifest: Mapping[str, Any]) -> str:
         f"<li>Data: {data_line}</li>"
         f"<li>Shared assets: {html.escape(', '.join(f'{k} ({_fmt_bytes(v)})' for k, v in assets.items()))}"
         "</li>"
-        '<li><a href="manifest.json">manifest.json</a> records all of this.</li></ul>\n'
-        "</main>\n</body>\n</html>\n"
+        '<li><a href="manifest.json">manifest.json</a> records all of this.</li>'
+    )
+    return _INDEX.substitute(
+        run_id=run_id, css=_CSS, summary=summary, rows="".join(rows), about=about
     )
 
 

@@ -2,7 +2,7 @@
 
 Each source is read strictly (missing columns or inconsistent totals raise
 :class:`~lahelpers.errors.InputError`) and joined to the 153 April 2023 upper-tier authorities
-through :mod:`lahelpers.joins`, so the join report records what matched and what did not:
+through :mod:`lahelpers.inputs.joins`, so the join report records what matched and what did not:
 
 * ``population_mye22`` (ONS mid-2022 estimates on April 2023 boundaries): ``MYE2 - Persons``
   (single years 0-89 and 90+), ``MYE5`` (area, density) and ``MYE6`` (median age), merged on the
@@ -26,9 +26,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from lahelpers import catalogue, rawio
 from lahelpers.errors import InputError
-from lahelpers.joins import SourceJoin, join_districts, join_upper_tier
+from lahelpers.inputs import catalogue, rawio
+from lahelpers.inputs.joins import SourceJoin, join_districts, join_upper_tier
+
+#: Catalogue ids of the raw files this source reads.
+READS: tuple[str, ...] = (
+    "population_mye22", "census_ethnicity", "census_unpaid_care_msoa", "census_disability_lsoa",
+    "census_households_ltla", "lookup_msoa", "lookup_lsoa",
+)  # fmt: skip
 
 MYE_VINTAGE = "mid-2022 (April 2023 boundaries)"
 CENSUS_VINTAGE = "Census 2021 (21 March 2021)"

@@ -26,14 +26,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from lahelpers import catalogue, rawio
-from lahelpers.joins import SourceJoin, join_districts
+from lahelpers.inputs import catalogue, rawio
+from lahelpers.inputs.joins import SourceJoin, join_districts
 
 RURAL_CLASSES: tuple[str, ...] = (
     "Predominantly Urban",
     "Urban with Significant Rural",
     "Predominantly Rural",
 )
+
+#: Catalogue ids of the raw files this source reads.
+READS: tuple[str, ...] = ("ruc2011_lad",)
 #: Ordered urban -> rural, for charts and models.
 RURAL_DTYPE = pd.CategoricalDtype(list(RURAL_CLASSES), ordered=True)
 #: Lower bounds (%, inclusive) of "Urban with Significant Rural" and "Predominantly Rural".

@@ -6,47 +6,18 @@ so a bad file fails the build before anything reaches ``data/processed``.
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
 import yaml
 
-from lahelpers import codes, framework, paths
+from lahelpers import framework, paths
 from lahelpers.errors import InputError
+from lahelpers.inputs import codes
 
-#: Authorities per region (ONS April 2023; checked against the regions boundary file).
-REGION_COUNTS: dict[str, int] = {
-    "North East": 12,
-    "North West": 24,
-    "Yorkshire and The Humber": 15,
-    "East Midlands": 10,
-    "West Midlands": 14,
-    "East of England": 11,
-    "London": 33,
-    "South East": 19,
-    "South West": 15,
-}
-REGIONS: tuple[str, ...] = tuple(REGION_COUNTS)
-
-
-def region_hint(name: object) -> str:
-    """``'Londn' (did you mean 'London'?)``: the name quoted, with the closest region if any."""
-    close = difflib.get_close_matches(str(name), REGIONS, n=1)
-    return f"{str(name)!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
-
-
-def check_region(name: object) -> str:
-    """The canonical name of an English region; case and surrounding spaces are ignored.
-
-    An unknown name raises ValueError listing the nine valid names, so a region profile run with a
-    mistyped region fails at once, before any work.
-    """
-    canon = {r.casefold(): r for r in REGIONS}.get(str(name).strip().casefold())
-    if canon is None:
-        raise ValueError(f"Unknown region {region_hint(name)}. Valid names: {', '.join(REGIONS)}.")
-    return canon
+REGION_COUNTS = framework.REGION_COUNTS
+REGIONS = framework.REGIONS
 
 DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 

@@ -4,7 +4,7 @@ Some sources (the BBC FOI workbook, the harmonised activity panel) carry council
 codes. :func:`match_names` normalises each name (:func:`normalise_name`) and looks it up in a
 dictionary built from
 
-1. the 153 reference names (:func:`lahelpers.codes.reference`),
+1. the 153 reference names (:func:`lahelpers.inputs.codes.reference`),
 2. ONS area names (``geo/areas.csv``, catalogue id ``lookup_areas``) for county, unitary,
    metropolitan and London codes (E06/E08/E09/E10) and Scottish, Welsh and Northern Irish
    councils (S12/W06/N09, so they are reported as "outside England"); names ONS marks
@@ -12,12 +12,12 @@ dictionary built from
 3. :data:`ALIASES`, a small documented table that overrides both.
 
 The old counties (Cumbria, Northamptonshire, North Yorkshire, Somerset, Buckinghamshire) map to
-their *old* codes, so :func:`lahelpers.codes.map_upper_tier` applies the same rules as for coded
+their *old* codes, so :func:`lahelpers.inputs.codes.map_upper_tier` applies the same rules as for coded
 sources (same-footprint recode, or successors left missing with the reason). A name that matches
 nothing gets no code; :func:`join_by_name` reports it as unmatched with the reason
 ``"name not recognised"``. A name whose normalised form belongs to two codes is an error.
 
-The module also holds two small helpers that adjust a :class:`~lahelpers.joins.SourceJoin` after
+The module also holds two small helpers that adjust a :class:`~lahelpers.inputs.joins.SourceJoin` after
 the join (a better reason for a missing authority or an unmatched row), used by the readers in
 ``workforce`` and ``care_market``.
 """
@@ -31,9 +31,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from lahelpers import catalogue, codes, rawio
 from lahelpers.errors import InputError
-from lahelpers.joins import SourceJoin, join_upper_tier
+from lahelpers.inputs import catalogue, codes, rawio
+from lahelpers.inputs.joins import SourceJoin, join_upper_tier
 
 NOT_RECOGNISED = "name not recognised"
 
@@ -135,7 +135,7 @@ def dictionary() -> dict[str, frozenset[str]]:
 def _resolve_same_authority(found: set[str]) -> frozenset[str]:
     """Collapse codes that are one authority (e.g. Barnsley's 2023 and 2025 codes) to the 2023 code.
 
-    Codes that :func:`lahelpers.codes.map_upper_tier` sends to the same 2023 authority are not an
+    Codes that :func:`lahelpers.inputs.codes.map_upper_tier` sends to the same 2023 authority are not an
     ambiguity; anything else (two different authorities) is left for :func:`match_names` to refuse.
     """
     if len(found) < 2:
@@ -158,7 +158,7 @@ def match_names(
     (normalised), ``code`` (area code, missing when nothing matches) and ``how``
     (``"alias"``, ``"dictionary"`` or missing). ``aliases`` (normalised name -> code) are added to
     :data:`ALIASES` for this call only, e.g. :data:`PRE_2019_ALIASES`. Codes are of any vintage:
-    pass them through :func:`lahelpers.codes.map_upper_tier` (or :func:`join_by_name`).
+    pass them through :func:`lahelpers.inputs.codes.map_upper_tier` (or :func:`join_by_name`).
     Raises :class:`InputError` (naming ``file`` and the row) when a name's key belongs to more
     than one code.
     """
@@ -175,7 +175,7 @@ def match_names(
             raise InputError(
                 file,
                 f"name {name!r} matches more than one area code {sorted(found)}",
-                "add an entry to lahelpers.names.ALIASES (or pass aliases=) saying which is meant",
+                "add an entry to lahelpers.inputs.names.ALIASES (or pass aliases=) saying which is meant",
                 row=pos + 1,
                 column=str(names.name) if names.name is not None else None,
             )
@@ -202,7 +202,7 @@ def join_by_name(
     Every row is accounted for: rows with a reason in ``preset_reasons`` (same index as ``df``,
     e.g. "outside England (Wales)") are not looked up and are reported unmatched with that reason;
     unrecognised names are reported unmatched with ``"name not recognised"``; matched codes go
-    through :func:`lahelpers.codes.map_upper_tier` like any coded source.
+    through :func:`lahelpers.inputs.codes.map_upper_tier` like any coded source.
     """
     preset = (
         preset_reasons.reindex(df.index)

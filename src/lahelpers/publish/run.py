@@ -4,7 +4,7 @@ One call, :func:`run_reports`, does the lot: checks the request (unknown regions
 notebooks fail at once, before any work), creates a new run folder (never reusing one), runs each
 notebook -- the national ones once, a notebook with a ``region`` parameter once per region -- in a
 pool of workers (each papermill run starts its own kernel, with the notebooks folder as working
-directory), renders each to an offline HTML page (:mod:`lahelpers.report`), writes
+directory), renders each to an offline HTML page (:mod:`lahelpers.publish.report`), writes
 ``index.html`` and ``manifest.json``, and finally points ``reports/latest`` at the run when every
 notebook succeeded. One notebook failing never stops the others: its partial notebook and a page
 showing the error are kept, the index lists it and the exit status is non-zero.
@@ -22,26 +22,33 @@ Layout of a run folder::
 from __future__ import annotations
 
 import os
-import platform
 import re
-import subprocess
-import sys
-import threading
 import time
 import traceback
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from tqdm.auto import tqdm
 
-from lahelpers import __version__, paths, report, validate
+from lahelpers import framework, paths
+from lahelpers.errors import RunError
+from lahelpers.publish import report
+from lahelpers.publish.folders import (
+    LATEST,
+    create_run_folder,
+    default_run_id,
+    latest_run,
+    update_latest,
+)
+from lahelpers.publish.kernels import WarmKernels
+from lahelpers.publish.manifest import build_manifest, code_version, data_checksums
 
 #: The nine English regions, the values the region profile accepts.
-REGIONS: tuple[str, ...] = validate.REGIONS
+REGIONS: tuple[str, ...] = framework.REGIONS
 #: National and thematic notebooks, run once each.
 NATIONAL_NOTEBOOKS: tuple[str, ...] = (
     "01_national_overview.ipynb",
@@ -55,18 +62,10 @@ REGION_NOTEBOOK = "region_profile.ipynb"
 DEFAULT_NOTEBOOKS: tuple[str, ...] = (*NATIONAL_NOTEBOOKS, REGION_NOTEBOOK)
 #: A notebook whose ``parameters`` cell defines this name is run once per region.
 REGION_PARAMETER = "region"
-#: Name of the pointer to the newest complete run, inside the reports folder.
-LATEST = "latest"
 #: Folder inside the reports folder for files reused between runs (the chart library).
 CACHE_DIR = ".cache"
 #: Default limit on one cell's execution, in seconds.
 CELL_TIMEOUT = 1800
-
-_RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
-
-
-class RunError(ValueError):
-    """A run was asked for something impossible (unknown region, missing notebook, run id taken)."""
 
 
 @dataclass(frozen=True)
@@ -138,7 +137,7 @@ def validate_regions(regions: Sequence[str] | None) -> tuple[str, ...]:
     """Canonical region names (all nine when None); unknown names raise RunError listing valid ones.
 
     Matching ignores case and surrounding spaces so ``"london"`` is accepted as ``"London"``
-    (:func:`lahelpers.validate.check_region`, which the region profile also uses).
+    (:func:`lahelpers.framework.check_region`, which the region profile also uses).
     """
     if regions is None:
         return REGIONS
@@ -148,9 +147,9 @@ def validate_regions(regions: Sequence[str] | None) -> tuple[str, ...]:
     unknown: list[str] = []
     for name in regions:
         try:
-            canon = validate.check_region(name)
+            canon = framework.check_region(name)
         except ValueError:
-            unknown.append(validate.region_hint(name))
+            unknown.append(framework.region_hint(name))
             continue
         if canon not in out:
             out.append(canon)
@@ -197,230 +196,6 @@ def plan_jobs(
         raise RunError(f"Two notebooks would write the same report name: {', '.join(dupes)}")
     return jobs
 
-
-# ---------------------------------------------------------------------------- run folder and latest
-
-
-def default_run_id(now: datetime | None = None) -> str:
-    """A sortable, timestamp-based id, e.g. ``20260122T063000Z``."""
-    return (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
-
-
-def create_run_folder(reports_root: Path, run_id: str | None) -> tuple[str, Path]:
-    """Create a fresh run folder (``mkdir`` fails if it exists, so runs never share a folder).
-
-    A given ``run_id`` that is taken raises RunError; a generated one gets a ``-2``, ``-3``...
-    suffix until free.
-    """
-    reports_root.mkdir(parents=True, exist_ok=True)
-    if run_id is not None:
-        if not _RUN_ID.match(run_id) or run_id == LATEST:
-            raise RunError(
-                f"Run id {run_id!r} is not usable: use letters, digits, '.', '_' or '-' "
-                f"(not starting with '.' or '-', and not {LATEST!r})"
-            )
-        folder = reports_root / run_id
-        try:
-            folder.mkdir()
-        except FileExistsError:
-            raise RunError(
-                f"Run folder {folder} already exists; a run never overwrites another. "
-                "Choose another run id or leave it out for a new timestamped one."
-            ) from None
-        return run_id, folder
-    base = default_run_id()
-    for n in range(1, 1000):
-        candidate = base if n == 1 else f"{base}-{n}"
-        try:
-            (reports_root / candidate).mkdir()
-        except FileExistsError:
-            continue
-        return candidate, reports_root / candidate
-    raise RunError(f"Could not find a free run id in {reports_root} starting {base}")
-
-
-def latest_run(reports_root: Path | None = None) -> Path | None:
-    """The run folder ``reports/latest`` points at (symlink or pointer file), or None."""
-    root = reports_root or paths.reports_dir()
-    pointer = root / LATEST
-    if pointer.is_symlink():
-        target = (root / os.readlink(pointer)).resolve()
-    elif pointer.is_file():
-        target = root / pointer.read_text(encoding="utf-8").strip()
-    else:
-        return None
-    return target if target.is_dir() else None
-
-
-def _started_at(folder: Path) -> str | None:
-    """``started_at`` from a run folder's manifest, if readable."""
-    import json
-
-    try:
-        return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["started_at"]
-    except (OSError, ValueError, KeyError):
-        return None
-
-
-def update_latest(reports_root: Path, run_id: str, started_at: str | None = None) -> bool:
-    """Point ``reports/latest`` at ``run_id`` atomically; returns False if a newer run holds it.
-
-    A relative symlink is made under a temporary name and renamed over the old one; where
-    symlinks are not allowed, ``latest`` is a one-line text file holding the run id, replaced the
-    same way. Runs are compared by start time so a slow older run never displaces a newer one.
-    """
-    current = latest_run(reports_root)
-    if current is not None and started_at is not None and current.name != run_id:
-        theirs = _started_at(current)
-        if theirs is not None and theirs > started_at:
-            return False
-    tmp = reports_root / f".{LATEST}.{os.getpid()}.tmp"
-    tmp.unlink(missing_ok=True)
-    try:
-        os.symlink(run_id, tmp, target_is_directory=True)
-    except (OSError, NotImplementedError):
-        tmp.write_text(run_id + "\n", encoding="utf-8")
-    try:
-        os.replace(tmp, reports_root / LATEST)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return True
-
-
-# ---------------------------------------------------------------------------- provenance
-
-
-def code_version(root: Path | None = None) -> dict[str, Any]:
-    """Package version and, when the code is a git checkout, ``git describe`` and the commit."""
-    out: dict[str, Any] = {
-        "package_version": __version__,
-        "git_describe": None,
-        "git_commit": None,
-        "python": sys.version.split()[0],
-        "platform": platform.platform(),
-    }
-    try:
-        root = root or paths.project_root()
-    except FileNotFoundError:
-        return out
-    for key, cmd in (
-        ("git_describe", ["git", "describe", "--always", "--dirty", "--tags"]),
-        ("git_commit", ["git", "rev-parse", "HEAD"]),
-    ):
-        try:
-            done = subprocess.run(
-                cmd, cwd=root, capture_output=True, text=True, timeout=20, check=False
-            )
-        except (OSError, subprocess.SubprocessError):
-            continue
-        if done.returncode == 0:
-            out[key] = done.stdout.strip()
-    return out
-
-
-def data_checksums() -> tuple[dict[str, Any], Any]:
-    """The catalogue's checksums and those of the files actually present; plus the catalogue.
-
-    Returns ``(manifest section, catalogue or None)``; a catalogue that cannot be read is recorded
-    as an error in the section rather than stopping the run.
-    """
-    from lahelpers import catalogue
-
-    try:
-        cat = catalogue.load_catalogue()
-    except (OSError, ValueError) as exc:
-        return {"error": f"catalogue not read: {exc}"}, None
-    sources: dict[str, Any] = {}
-    mismatched: list[str] = []
-    for sid, src in cat.items():
-        actual = catalogue.sha256_of(src.path) if src.path.is_file() else None
-        matches = None if actual is None else actual == src.sha256
-        if matches is False:
-            mismatched.append(sid)
-        sources[sid] = {
-            "file": src.file,
-            "vintage": src.vintage,
-            "licence": src.licence,
-            "sha256": src.sha256,
-            "actual_sha256": actual,
-            "matches": matches,
-        }
-    section = {
-        "catalogue": str(paths.catalogue_file()),
-        "sources": sources,
-        "mismatched": mismatched,
-        "missing": [sid for sid, s in sources.items() if s["actual_sha256"] is None],
-    }
-    return section, cat
-
-
-
-# ---------------------------------------------------------------------------- warm kernels
-
-
-class WarmKernels:
-    """One Jupyter kernel per worker thread, reused for that worker's notebooks.
-
-    Why: starting a kernel and importing pandas, altair, statsmodels and geopandas costs several
-    seconds, paid again by every notebook run the usual way (one papermill call per notebook).
-    Here each worker starts one kernel and keeps it. Before each notebook the kernel moves to the
-    notebook's folder and its user namespace is cleared (``%reset -f``), so no variable leaks from
-    one notebook into the next; imported modules stay loaded, which is the saving. A kernel that
-    died, or whose notebook failed (it may be stuck or half-changed), is replaced by a fresh one.
-    """
-
-    def __init__(self, kernel_name: str | None) -> None:
-        self.kernel_name = kernel_name or "python3"
-        self._local = threading.local()
-        self._started: list[Any] = []
-        self._lock = threading.Lock()
-
-    def get(self, cwd: Path) -> Any:
-        """This thread's kernel manager, started if needed, reset and moved to ``cwd``."""
-        from jupyter_client import KernelManager
-
-        km = getattr(self._local, "km", None)
-        if km is None or not km.is_alive():
-            km = KernelManager(kernel_name=self.kernel_name)
-            km.start_kernel(cwd=str(cwd))
-            self._local.km = km
-            with self._lock:
-                self._started.append(km)
-        self._prepare(km, cwd)
-        return km
-
-    @staticmethod
-    def _prepare(km: Any, cwd: Path) -> None:
-        """Move the kernel to ``cwd`` and clear the user namespace (modules stay imported)."""
-        kc = km.blocking_client()
-        kc.start_channels()
-        try:
-            kc.wait_for_ready(timeout=60)
-            code = (
-                f"import os as _os; _os.chdir({str(cwd)!r}); del _os\n"
-                "get_ipython().run_line_magic('reset', '-f')"
-            )
-            reply = kc.execute_interactive(code, timeout=60, store_history=False)
-            if reply["content"]["status"] != "ok":
-                raise RuntimeError(f"kernel reset failed: {reply['content']}")
-        finally:
-            kc.stop_channels()
-
-    def discard(self) -> None:
-        """Shut down this thread's kernel (after a failure); the next get() starts a fresh one."""
-        km = getattr(self._local, "km", None)
-        self._local.km = None
-        if km is not None:
-            km.shutdown_kernel(now=True)
-
-    def shutdown(self) -> None:
-        """Shut down every kernel this pool started."""
-        with self._lock:
-            started, self._started = self._started, []
-        for km in started:
-            if km.is_alive():
-                km.shutdown_kernel(now=True)
 
 # ---------------------------------------------------------------------------- one job (in a worker)
 
@@ -511,41 +286,31 @@ def execute_job(
     return result
 
 
+def _notebooks_dir(notebooks_dir: Path | None) -> Path:
+    """Where notebooks are found: the given folder, else ``<project>/notebooks``."""
+    return Path(notebooks_dir) if notebooks_dir is not None else paths.project_root() / "notebooks"
+
+
+def run_plan(
+    regions: Sequence[str] | None = None,
+    notebooks: Sequence[str | Path] | None = None,
+    notebooks_dir: Path | None = None,
+) -> list[Job]:
+    """The jobs a run would execute (notebooks x parameters), checked, without running anything.
+
+    Arguments as for :func:`run_reports`; ``lahelpers run --list`` prints this.
+    """
+    jobs = plan_jobs(
+        list(notebooks or DEFAULT_NOTEBOOKS), validate_regions(regions), _notebooks_dir(notebooks_dir)
+    )
+    if not jobs:
+        raise RunError(
+            "Nothing to run: no notebooks selected (or only regional ones and no regions)"
+        )
+    return jobs
+
+
 # ---------------------------------------------------------------------------- the run
-
-
-def _manifest(
-    run_id: str,
-    started_at: str,
-    params: dict[str, Any],
-    code: dict[str, Any],
-    data: dict[str, Any],
-    assets: dict[str, int],
-    results: list[JobResult],
-    status: str,
-    finished_at: str | None = None,
-    seconds: float | None = None,
-) -> dict[str, Any]:
-    """The manifest as a plain dict (also what the index is drawn from)."""
-    pages = {r.html: r.html_bytes for r in results if r.html}
-    return {
-        "run_id": run_id,
-        "status": status,
-        "started_at": started_at,
-        "finished_at": finished_at,
-        "seconds": seconds,
-        "parameters": params,
-        "code": code,
-        "data": data,
-        "assets": assets,
-        "sizes": {
-            "page_limit_bytes": report.PAGE_LIMIT_BYTES,
-            "pages": pages,
-            "assets_total": sum(assets.values()),
-            "over_limit": sorted(n for n, b in pages.items() if b and b > report.PAGE_LIMIT_BYTES),
-        },
-        "notebooks": [asdict(r) for r in results],
-    }
 
 
 def _run_pool(
@@ -649,14 +414,8 @@ def run_reports(
     """
     t0 = time.perf_counter()
     region_list = validate_regions(regions)
-    nb_dir = (
-        Path(notebooks_dir) if notebooks_dir is not None else paths.project_root() / "notebooks"
-    )
-    jobs = plan_jobs(list(notebooks or DEFAULT_NOTEBOOKS), region_list, nb_dir)
-    if not jobs:
-        raise RunError(
-            "Nothing to run: no notebooks selected (or only regional ones and no regions)"
-        )
+    nb_dir = _notebooks_dir(notebooks_dir)
+    jobs = run_plan(region_list, notebooks, nb_dir)
     n_workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
     reports = Path(reports_root) if reports_root is not None else paths.reports_dir()
 
@@ -683,7 +442,7 @@ def run_reports(
     }
     assets = report.write_assets(folder, cache_dir=reports / CACHE_DIR)
     report.write_manifest(
-        folder, _manifest(run_id, started_at, params, code, data, assets, [], "running")
+        folder, build_manifest(run_id, started_at, params, code, data, assets, [], "running")
     )
     try:
         results = _run_pool(
@@ -691,12 +450,12 @@ def run_reports(
         )
     except BaseException:
         report.write_manifest(
-            folder, _manifest(run_id, started_at, params, code, data, assets, [], "interrupted")
+            folder, build_manifest(run_id, started_at, params, code, data, assets, [], "interrupted")
         )
         raise
     status = "ok" if all(r.status == "ok" for r in results) else "failed"
     seconds = round(time.perf_counter() - t0, 3)
-    manifest = _manifest(
+    manifest = build_manifest(
         run_id,
         started_at,
         params,
@@ -724,3 +483,13 @@ def run_reports(
         latest_updated=latest,
         seconds=seconds,
     )
+
+
+__all__ = [
+    "CACHE_DIR", "CELL_TIMEOUT", "DEFAULT_NOTEBOOKS", "LATEST", "NATIONAL_NOTEBOOKS", "REGIONS",
+    "REGION_NOTEBOOK", "REGION_PARAMETER", "Job", "JobResult", "RunError", "RunResult", "WarmKernels",
+    "code_version", "create_run_folder", "data_checksums", "default_run_id", "execute_job",
+    "latest_run", "notebook_parameters", "plan_jobs", "run_plan", "run_reports", "slug",
+    "update_latest",
+    "validate_regions",
+]  # fmt: skip

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from lahelpers import codes
 from lahelpers.errors import InputError
+from lahelpers.inputs import codes
 
 
 @dataclass

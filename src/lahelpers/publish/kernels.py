@@ -1,0 +1,71 @@
+"""Warm kernels: one Jupyter kernel per worker thread, reused between that worker's notebooks."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+
+class WarmKernels:
+    """One Jupyter kernel per worker thread, reused for that worker's notebooks.
+
+    Why: starting a kernel and importing pandas, altair, statsmodels and geopandas costs several
+    seconds, paid again by every notebook run the usual way (one papermill call per notebook).
+    Here each worker starts one kernel and keeps it. Before each notebook the kernel moves to the
+    notebook's folder and its user namespace is cleared (``%reset -f``), so no variable leaks from
+    one notebook into the next; imported modules stay loaded, which is the saving. A kernel that
+    died, or whose notebook failed (it may be stuck or half-changed), is replaced by a fresh one.
+    """
+
+    def __init__(self, kernel_name: str | None) -> None:
+        self.kernel_name = kernel_name or "python3"
+        self._local = threading.local()
+        self._started: list[Any] = []
+        self._lock = threading.Lock()
+
+    def get(self, cwd: Path) -> Any:
+        """This thread's kernel manager, started if needed, reset and moved to ``cwd``."""
+        from jupyter_client import KernelManager
+
+        km = getattr(self._local, "km", None)
+        if km is None or not km.is_alive():
+            km = KernelManager(kernel_name=self.kernel_name)
+            km.start_kernel(cwd=str(cwd))
+            self._local.km = km
+            with self._lock:
+                self._started.append(km)
+        self._prepare(km, cwd)
+        return km
+
+    @staticmethod
+    def _prepare(km: Any, cwd: Path) -> None:
+        """Move the kernel to ``cwd`` and clear the user namespace (modules stay imported)."""
+        kc = km.blocking_client()
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=60)
+            code = (
+                f"import os as _os; _os.chdir({str(cwd)!r}); del _os\n"
+                "get_ipython().run_line_magic('reset', '-f')"
+            )
+            reply = kc.execute_interactive(code, timeout=60, store_history=False)
+            if reply["content"]["status"] != "ok":
+                raise RuntimeError(f"kernel reset failed: {reply['content']}")
+        finally:
+            kc.stop_channels()
+
+    def discard(self) -> None:
+        """Shut down this thread's kernel (after a failure); the next get() starts a fresh one."""
+        km = getattr(self._local, "km", None)
+        self._local.km = None
+        if km is not None:
+            km.shutdown_kernel(now=True)
+
+    def shutdown(self) -> None:
+        """Shut down every kernel this pool started."""
+        with self._lock:
+            started, self._started = self._started, []
+        for km in started:
+            if km.is_alive():
+                km.shutdown_kernel(now=True)
