@@ -15,6 +15,7 @@ Needs Debian's chromium (``apt-get install chromium``) and the ``playwright`` pa
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from bs4 import BeautifulSoup
 
 from lahelpers.publish import report, run
 
@@ -111,8 +113,9 @@ def _small_run(base: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def browser():
-    """Headless Debian Chromium through playwright (skipped when either is missing)."""
-    sync_api = pytest.importorskip("playwright.sync_api")
+    """Headless Debian Chromium through playwright (the test fails, never skips, when either is
+    missing: playwright is a dev dependency and .ci/run installs Chromium)."""
+    from playwright import sync_api
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
         pytest.fail(f"{CHROMIUM} not installed: apt-get install chromium (.ci/run does this)")
     with sync_api.sync_playwright() as p:
@@ -198,9 +201,9 @@ def check_page(browser, folder: Path, page_path: Path) -> PageCheck:
             )
         except Exception as exc:  # noqa: BLE001 -- reported as a problem below
             check.problems.append(f"charts did not finish drawing: {exc}")
-    check.drawn = page.locator(
-        f"div.{report.CHART_CLASS}:has(svg), div.{report.CHART_CLASS}:has(canvas)"
-    ).count()
+    # Drawn = the SVG holds at least one data mark (a child of a Vega ``role-mark`` group); axes,
+    # titles and an empty frame do not count, so a chart whose data came out empty fails.
+    check.drawn = page.locator(f"div.{report.CHART_CLASS}:has(svg g.role-mark > *)").count()
     check.alt_texts = page.locator("p.chart-alt").count()
     failed_charts = page.locator(".chart-error").all_inner_texts()
     context.close()
@@ -247,3 +250,34 @@ def test_tooltips_work_offline(browser, report_folder):
     text = tip.inner_text()
     context.close()
     assert "area" in text and "A" in text and "40" in text
+
+
+def _empty_datasets(spec: dict) -> dict:
+    """The spec with every inline dataset emptied (what a chart built from no rows would carry)."""
+    for name in spec.get("datasets", {}):
+        spec["datasets"][name] = []
+    if isinstance(spec.get("data"), dict) and "values" in spec["data"]:
+        spec["data"]["values"] = []
+    for key in ("layer", "hconcat", "vconcat", "concat"):
+        for sub in spec.get(key, []):
+            _empty_datasets(sub)
+    return spec
+
+
+def test_a_chart_whose_data_is_empty_does_not_count_as_drawn(browser, report_folder, tmp_path):
+    """The drawn check looks for data marks: a page whose charts lost their data fails it."""
+    if os.environ.get("LAHELPERS_REPORT_FOLDER"):
+        pytest.skip("uses the small test run's known page")
+    folder = tmp_path / "run"
+    shutil.copytree(report_folder, folder)
+    page = folder / "01_overview.html"
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    specs = soup.select('script[type="application/json"]')
+    assert len(specs) == 2
+    for tag in specs:
+        spec = _empty_datasets(json.loads(tag.string))
+        tag.string = json.dumps(spec).replace("</", "<\\/")
+    page.write_text(str(soup), encoding="utf-8")
+    check = check_page(browser, folder, page)
+    assert check.charts == 2 and check.drawn == 0
+    assert "only 0 of 2 charts drew" in check.problems

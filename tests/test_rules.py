@@ -1,0 +1,118 @@
+"""Rules the README and docstrings state, each checked on data where the answer is known
+independently (counted from the raw file with plain pandas, or written into a tiny table)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from lahelpers import framework
+from lahelpers.errors import InputError
+from lahelpers.inputs import catalogue
+from lahelpers.inputs.joins import JoinReport, SourceJoin
+from lahelpers.sources import cqc
+
+# ---------------------------------------------------------------------------- rating bands
+
+
+@pytest.mark.parametrize(
+    ("pct", "band"),
+    [(24, None), (25, "Inadequate"), (88, "Outstanding"), (99, "Outstanding"),
+     (100, "Outstanding"), (101, None), (None, None), (float("nan"), None)],
+)  # fmt: skip
+def test_band_edges(pct: float | None, band: str | None) -> None:
+    """Every % from 25 to 100 falls in exactly one band; nothing outside does."""
+    assert framework.band_of(pct) == band
+
+
+def test_bands_cover_25_to_100_without_gaps_or_overlaps() -> None:
+    covered = [p for lo, hi in framework.BANDS.values() for p in range(lo, hi + 1)]
+    assert sorted(covered) == list(range(25, 101))
+
+
+# ---------------------------------------------------------------------------- the join report
+
+
+def _toy_report() -> JoinReport:
+    report = JoinReport()
+    report.add(
+        SourceJoin(
+            "toy",
+            "A toy source",
+            n_source_rows=5,
+            matched=["E06000001", "E06000002"],
+            unmatched=[
+                {"source_code": "W06000001", "source_name": "Anglesey", "reason": "outside England"},
+                {"source_code": "W06000002", "source_name": "Gwynedd", "reason": "outside England"},
+                {"source_code": "E12000001", "source_name": "North East", "reason": "a region"},
+            ],
+        )
+    )
+    return report
+
+
+def test_join_report_markdown_lists_unmatched_rows_with_counts() -> None:
+    md = _toy_report().to_markdown()
+    assert "| toy | 2 | 3 | 0 | 0 |" in md
+    section = md.split("## toy", 1)[1]
+    assert "Unmatched source rows by reason:" in section
+    assert "- outside England: 2" in section
+    assert "- a region: 1" in section
+
+
+def test_join_report_json_keeps_every_unmatched_row(tmp_path: Path) -> None:
+    _toy_report().write(tmp_path)
+    data = json.loads((tmp_path / "join_report.json").read_text())
+    assert [u["source_code"] for u in data["sources"]["toy"]["unmatched"]] == [
+        "W06000001", "W06000002", "E12000001",
+    ]  # fmt: skip
+
+
+@pytest.mark.pipeline
+def test_population_rows_not_used_are_all_reported(built: Path) -> None:
+    """Counted from the raw workbook with plain pandas: rows whose code is not one of the 153."""
+    mye = pd.read_excel(
+        catalogue.raw_path("population_mye22"), sheet_name="MYE2 - Persons", header=7, dtype=str
+    )
+    ref = pd.read_csv(catalogue.raw_path("cqc_reference"), dtype=str)
+    rows = mye["Code"].dropna()
+    expected_unmatched = int((~rows.isin(set(ref["ons_code"]))).sum())
+    assert expected_unmatched == 251  # 404 rows: UK, nations, regions, districts, other UK areas
+    report = json.loads((built / "join_report.json").read_text())["sources"]["population_mye22"]
+    assert report["n_source_rows"] == len(rows) == 404
+    assert len(report["unmatched"]) == expected_unmatched
+    assert {u["source_code"] for u in report["unmatched"]} == set(rows[~rows.isin(ref["ons_code"])])
+    assert all(u["reason"] for u in report["unmatched"])
+    md = (built / "join_report.md").read_text()
+    assert f"| population_mye22 | 153 | {expected_unmatched} |" in md
+    section = md.split("## population_mye22", 1)[1].split("\n## ", 1)[0]
+    counts = [int(line.rsplit(": ", 1)[1]) for line in section.splitlines()
+              if line.startswith("- ") and line.rsplit(": ", 1)[-1].isdigit()]
+    assert "Unmatched source rows by reason:" in section and sum(counts) == expected_unmatched
+
+
+# ---------------------------------------------------------------------------- publication dates
+
+
+@pytest.mark.parametrize(
+    ("text", "precision", "expected"),
+    [("2025-02", "day", "month"), ("2025-02-14", "month", "day"), ("2025", "month", "year")],
+)
+def test_date_precision_must_match_the_text(text: str, precision: str, expected: str) -> None:
+    with pytest.raises(InputError) as err:
+        cqc.parse_date(text, precision, "la_assessments.csv", 7)
+    e = err.value
+    assert (e.file, e.row, e.column) == ("la_assessments.csv", 7, "publication_date_precision")
+    assert e.fix == f"set publication_date_precision to {expected}"
+
+
+@pytest.mark.parametrize(
+    ("text", "precision", "day"),
+    [("2025-02", "month", "2025-02-01"), ("2025-02-14", "day", "2025-02-14"),
+     ("2025", "year", "2025-01-01"), ("2025-02", None, "2025-02-01")],
+)  # fmt: skip
+def test_dates_parse_to_the_first_day_of_their_period(text, precision, day) -> None:
+    assert cqc.parse_date(text, precision, "f.csv", 2) == pd.Timestamp(day)
