@@ -520,8 +520,27 @@ def test_real_bbc(real_tables) -> None:
     assert english == 151  # PROVENANCE: 151 English authorities
     assert len(join.matched) == 149  # all but Cumbria and Northamptonshire (unsplittable)
     # PROVENANCE response counts: waits answered Full 22 + Partial 32; contracts 80 + 6.
-    assert values["bbc_median_wait_assessment_days_2223"].notna().sum() <= 54
-    assert values["bbc_contracts_handed_back_2223"].notna().sum() <= 86
+    # Exact counts, re-derived from the raw sheets with plain pandas: English rows answered "Full"
+    # or "Partial" with a number in the 2022-23 column, less the unsplittable Cumbria and
+    # Northamptonshire. Treating "Partial" as a refusal would lose 32 and 6 of those rows.
+    path = catalogue.raw_path("bbc_social_care_crisis")
+    for sheet, response, cols in (
+        (cm.BBC_WAIT_SHEET, 3, {"bbc_median_wait_assessment_days_2223": 8,
+                                "bbc_median_wait_care_days_2223": 10}),
+        (cm.BBC_CONTRACT_SHEET, 9, {"bbc_contracts_handed_back_2223": 14,
+                                    "bbc_hours_handed_back_2223": 15}),
+    ):  # fmt: skip
+        raw = pd.read_excel(path, sheet_name=sheet, header=None).iloc[2:]
+        answered = raw[
+            (raw[2] == "England")
+            & raw[response].astype(str).str.strip().isin(["Full", "Partial"])
+            & ~raw[0].astype(str).str.strip().isin(["Cumbria", "Northamptonshire"])
+        ]
+        for col, pos in cols.items():
+            expected = int(pd.to_numeric(answered[pos], errors="coerce").notna().sum())
+            assert values[col].notna().sum() == expected, col
+    assert values["bbc_median_wait_assessment_days_2223"].notna().sum() == 50
+    assert values["bbc_contracts_handed_back_2223"].notna().sum() == 85
     dumped = values.to_json() + json.dumps(asdict(join), default=str)
     assert "@" not in dumped
 
@@ -548,3 +567,14 @@ def test_real_salt(real_tables) -> None:
     assert len(join.matched) == 150  # PROVENANCE: 150/153 in 2023-24 with recodes
     assert {m["code"] for m in join.missing} == {"E06000063", "E06000064", "E09000012"}
     assert values["salt_requests_65"].dropna().ge(0).all()
+
+
+def test_bbc_partial_answers_keep_their_values(tmp_path) -> None:
+    """A "Partial" FOI answer is data (some questions answered), not a refusal: read_bbc keeps it.
+
+    In the fixture Cumbria answered the waits sheet "Partial" (median 15 and 9 days in 2022-23).
+    """
+    df = cm.read_bbc(_bbc_fixture(tmp_path)).set_index(cm.BBC_NAME)
+    assert df.loc["Cumbria", "bbc_median_wait_assessment_days_2223"] == 15
+    assert df.loc["Cumbria", "bbc_median_wait_care_days_2223"] == 9
+    assert set(cm.BBC_NO_RESPONSE) == {"Refused", "No", "Did not respond"}

@@ -171,10 +171,9 @@ def test_estimate_bars_titles_and_reference(df):
 def test_descriptions_state_counts_from_the_data(df, geo, regions):
     counts = df["rating_label"].value_counts()
     desc = charts.alt_text(charts.rating_map(geo, regions))
-    for r in RATINGS:
-        if counts.get(r, 0):
-            assert f"{counts[r]} {r}" in desc
-    assert f"{counts[NOT_RATED]} not yet in our data" in desc
+    assert all(counts.get(r, 0) for r in RATINGS)  # the fixture has every rating
+    expected = ", ".join(f"{counts[r]} {r}" for r in reversed(RATINGS))
+    assert f"{expected}, {counts[NOT_RATED]} not yet in our data" in desc
 
 
 # ---------------------------------------------------------------- individual builders

@@ -403,7 +403,17 @@ def test_unpaid_care_england_totals():
     assert summed["residents_5plus"].sum() == 53_413_057
     assert len(england_lads) == 309  # PROVENANCE: England MSOA21 fall in 309 LAD22
     values, _ = demographics.unpaid_care()
-    pd.testing.assert_frame_equal(values, demographics.unpaid_care_rates(summed))
+    # Rates written out here (denominator: residents aged 5+), not through unpaid_care_rates
+    expected = pd.DataFrame(
+        {
+            "pct_unpaid_care": summed["carers"] * 100 / summed["residents_5plus"],
+            "pct_unpaid_care_20h": summed["carers_20h"] * 100 / summed["residents_5plus"],
+        }
+    )
+    pd.testing.assert_frame_equal(values, expected, check_names=False)
+    england_rate = 100 * 4_678_238 / 53_413_057  # PROVENANCE totals: 8.76%
+    weighted = (values["pct_unpaid_care"] * summed["residents_5plus"]).sum() / 53_413_057
+    assert weighted == pytest.approx(england_rate)
     assert (values["pct_unpaid_care_20h"] < values["pct_unpaid_care"]).all()
 
 

@@ -60,8 +60,12 @@ def test_band_spread(df: pd.DataFrame) -> None:
     for r in framework.RATINGS:
         sub = d.loc[d["rating"] == r, "overall_pct"]
         assert spread.loc[r, "n"] == len(sub)
-        if len(sub):
-            assert spread.loc[r, "lowest"] == sub.min() and spread.loc[r, "highest"] == sub.max()
+    # The fixture has no Inadequate authority with a known %: its range is empty, not invented.
+    assert spread.loc["Inadequate", "n"] == 0
+    assert spread.loc[["Inadequate"], ["lowest", "highest"]].isna().all(axis=None)
+    for r in ("Requires improvement", "Good", "Outstanding"):
+        sub = d.loc[d["rating"] == r, "overall_pct"]
+        assert spread.loc[r, "lowest"] == sub.min() and spread.loc[r, "highest"] == sub.max()
     assert spread["rated without a known %"].sum() == int(
         (df["rating"].notna() & df["overall_pct"].isna()).sum()
     )
