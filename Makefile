@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 MIRROR ?= $(LAHELPERS_MIRROR)
 MIRROR_ARG := $(if $(MIRROR),--mirror $(MIRROR),)
 
-.PHONY: help all setup data reports test lint clean bench
+.PHONY: help all setup data reports test unit lint clean bench
 .DEFAULT_GOAL := help
 
 help:
@@ -15,6 +15,7 @@ help:
 	@echo "make setup              create .venv and install the package with its dev tools"
 	@echo "make data [MIRROR=DIR]  fetch the inputs and build data/processed"
 	@echo "make reports            run every report into reports/<run-id>/"
+	@echo "make unit               the unit tests only: no data mirror needed, about a minute"
 	@echo "make lint               ruff over src, tests, notebooks and benchmarks"
 	@echo "make bench              the speed and size benchmarks (benchmarks/README.md)"
 	@echo "make clean              delete the built data (data/processed)"
@@ -43,6 +44,9 @@ lint: setup
 
 test: lint
 	LAHELPERS_MIRROR=$(MIRROR) $(BIN)/pytest
+
+unit: setup
+	$(BIN)/pytest -m "not realdata" -n 2
 
 bench: data
 	$(BIN)/python benchmarks/bench_load.py

@@ -1,5 +1,10 @@
-"""Shared fixtures: the real inputs come from the mirror, once per session, before any test.
+"""Shared fixtures: the real inputs come from the mirror, once per session, for the tests that use
+real data. Those carry the ``realdata`` marker: set by hand on tests that read the real reference
+files, and added here to every test marked ``pipeline``, ``notebooks`` or ``browser`` or asking for
+the ``mirror``, ``raw_inputs`` or ``built`` fixtures.
 
+Unit tests need no mirror: ``pytest -m "not realdata"`` (``make unit``) runs in seconds on a fresh
+checkout. Real-data tests fail, never skip, without the mirror.
 The mirror is ``$LAHELPERS_MIRROR`` or ``../shared/data/raw`` beside the project (CI's layout).
 """
 
@@ -33,7 +38,27 @@ def mirror() -> Path:
     return m
 
 
-@pytest.fixture(scope="session", autouse=True)
+#: Markers and fixtures that mean a test runs on the real data.
+REAL_DATA_MARKERS = ("realdata", "pipeline", "notebooks", "browser")
+REAL_DATA_FIXTURES = frozenset({"mirror", "raw_inputs", "built"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every real-data test ``realdata``, so ``-m "not realdata"`` selects the unit tests."""
+    for item in items:
+        uses_data = REAL_DATA_FIXTURES & set(getattr(item, "fixturenames", ()))
+        if uses_data or any(item.get_closest_marker(m) for m in REAL_DATA_MARKERS):
+            item.add_marker(pytest.mark.realdata)
+
+
+@pytest.fixture(autouse=True)
+def _real_inputs_for_real_data_tests(request: pytest.FixtureRequest) -> None:
+    """Fetch the real inputs before a real-data test (once per session)."""
+    if request.node.get_closest_marker("realdata"):
+        request.getfixturevalue("raw_inputs")
+
+
+@pytest.fixture(scope="session")
 def raw_inputs(mirror: Path) -> Path:
     """Fetch every real input from the mirror into data/raw (idempotent, checksums verified)."""
     report = fetch.fetch(mirror=mirror, progress=False)

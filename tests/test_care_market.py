@@ -62,6 +62,7 @@ def _ascof_fixture(tmp_path):
     return path
 
 
+@pytest.mark.realdata  # a small file, joined through the real reference list
 def test_ascof_on_fixture(tmp_path) -> None:
     values, join = cm.ascof_table(_ascof_fixture(tmp_path))
     assert values.index.name == "code"
@@ -102,6 +103,7 @@ def _bcf_fixture(tmp_path):
     return path
 
 
+@pytest.mark.realdata  # a small file, joined through the real reference list
 def test_bcf_on_fixture(tmp_path) -> None:
     values, join = cm.bcf_table(_bcf_fixture(tmp_path))
     assert sorted(values.index) == ["E06000001", "E06000052"]
@@ -284,6 +286,7 @@ def _bbc_fixture(tmp_path):
     return path
 
 
+@pytest.mark.realdata  # a small file, joined through the real reference list
 def test_bbc_on_fixture(tmp_path) -> None:
     values, join = cm.bbc_table(_bbc_fixture(tmp_path))
     assert sorted(values.index) == ["E06000001", "E06000005"]
@@ -299,6 +302,7 @@ def test_bbc_on_fixture(tmp_path) -> None:
     assert len(join.matched) + len(join.unmatched) == join.n_source_rows
 
 
+@pytest.mark.realdata  # a small file, joined through the real reference list
 def test_bbc_refused_is_missing_and_no_personal_data(tmp_path) -> None:
     path = _bbc_fixture(tmp_path)
     df = cm.read_bbc(path)
@@ -382,6 +386,7 @@ def test_homecare_share_latest_well_covered_year(tmp_path, small_activity) -> No
     assert pd.isna(share["Blackburn with Darwen"])
 
 
+@pytest.mark.realdata  # a small file, joined through the real reference list
 def test_activity_on_fixture(tmp_path, small_activity) -> None:
     values, join = cm.activity_table(_activity_fixture(tmp_path))
     assert sorted(values.index) == ["E06000001", "E06000008"]
@@ -421,6 +426,7 @@ def _salt_fixture(tmp_path):
     return path
 
 
+@pytest.mark.realdata  # a small file, joined through the real reference list
 def test_salt_on_fixture(tmp_path) -> None:
     values, join = cm.salt_table(_salt_fixture(tmp_path))
     assert sorted(values.index) == ["E06000001", "E06000065"]

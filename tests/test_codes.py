@@ -8,6 +8,9 @@ import pytest
 from lahelpers.errors import InputError
 from lahelpers.inputs import codes, joins
 
+#: The code and name rules are checked against ONS's real lookups and our reference list.
+pytestmark = pytest.mark.realdata
+
 
 @pytest.mark.parametrize(
     ("old", "new"),

@@ -110,6 +110,7 @@ def test_imd2019_slough_fix_recode_and_cumbria_missing(tmp_path, fake_codes):
     assert [u["source_code"] for u in join.unmatched] == ["E10000006"]
 
 
+@pytest.mark.realdata  # a small file, joined through the real reference list
 def test_slough_fix_is_for_this_file_only():
     assert codes.map_upper_tier("E0600003").code is None
     assert codes.map_upper_tier("E0600003", deprivation.SLOUGH_FIX).code == "E06000039"

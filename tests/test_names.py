@@ -9,6 +9,9 @@ from lahelpers.errors import InputError
 from lahelpers.inputs import codes, names
 from lahelpers.inputs.joins import SourceJoin
 
+#: The code and name rules are checked against ONS's real lookups and our reference list.
+pytestmark = pytest.mark.realdata
+
 # --- normalisation ---------------------------------------------------------------------------
 
 

@@ -324,6 +324,7 @@ def test_regions_are_canonicalised_and_deduplicated():
     assert run.validate_regions("South West") == ("South West",)
 
 
+@pytest.mark.realdata  # a small file, joined through the real reference list
 def test_regions_match_the_reference_list_of_authorities():
     from lahelpers.inputs import codes
 

@@ -87,6 +87,7 @@ def test_latest_year_skips_sparse_years() -> None:
         workforce.latest_year(long, year_col="y", value_col="v", min_values=4)
 
 
+@pytest.mark.realdata  # a small file, joined through the real reference list
 def test_oflog_table_on_fixture(tmp_path, few_values) -> None:
     values, join = workforce.oflog_table(_oflog_fixture(tmp_path))
     assert values.index.name == "code"
@@ -176,6 +177,7 @@ def _sfc_fixture(tmp_path, rate_scale: float = 1.0):
     return path
 
 
+@pytest.mark.realdata  # a small file, joined through the real reference list
 def test_skillsforcare_on_fixture(tmp_path) -> None:
     values, join = workforce.skillsforcare_table(_sfc_fixture(tmp_path))
     assert values.index.name == "code"
