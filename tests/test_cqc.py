@@ -31,6 +31,16 @@ def _row_of(df: pd.DataFrame, name: str) -> int:
     return int(df.index[df["la_name"] == name][0])
 
 
+def _check(err: pytest.ExceptionInfo[InputError], file: Path, row: int | None, column: str | None,
+           fix: str) -> None:
+    """The error names the file, the row and the column, and says how to fix it."""
+    e = err.value
+    assert e.file == str(file)
+    assert (e.row, e.column) == (row, column)
+    assert fix in e.fix and e.fix.strip()
+    assert str(file) in str(e) and "Fix:" in str(e)
+
+
 @pytest.mark.parametrize(
     ("scores", "expected"),
     [
@@ -105,24 +115,28 @@ def test_rating_band_consistency_in_real_data(real_csv: Path) -> None:
 
 
 def test_missing_file(tmp_path: Path) -> None:
+    p = tmp_path / "la_assessments.csv"
     with pytest.raises(
         InputError, match=r"la_assessments.csv: file not found\. Fix: run `lahelpers data fetch"
-    ):
-        cqc.read_assessments(tmp_path / "la_assessments.csv")
+    ) as err:
+        cqc.read_assessments(p)
+    _check(err, p, None, None, "lahelpers data fetch")
 
 
 def test_empty_file(tmp_path: Path) -> None:
     p = tmp_path / "la_assessments.csv"
     p.write_bytes(b"")
-    with pytest.raises(InputError, match=r"file is empty \(0 bytes\)"):
+    with pytest.raises(InputError, match=r"file is empty \(0 bytes\)") as err:
         cqc.read_assessments(p)
+    _check(err, p, None, None, "lahelpers data fetch")
 
 
 def test_header_only(tmp_path: Path, real_csv: Path) -> None:
     p = tmp_path / "la_assessments.csv"
     p.write_text(real_csv.read_text().splitlines()[0] + "\n")
-    with pytest.raises(InputError, match="header but no data rows"):
+    with pytest.raises(InputError, match="header but no data rows") as err:
         cqc.read_assessments(p)
+    _check(err, p, None, None, "lahelpers data fetch")
 
 
 def test_non_utf8(tmp_path: Path, real_csv: Path) -> None:
@@ -133,16 +147,18 @@ def test_non_utf8(tmp_path: Path, real_csv: Path) -> None:
     with pytest.raises(
         InputError,
         match=r"row 4: text is not valid utf-8-sig \(byte 0xe9.*re-save the file as UTF-8",
-    ):
+    ) as err:
         cqc.read_assessments(p)
+    _check(err, p, 4, None, "re-save the file as UTF-8")
 
 
 def test_missing_column(tmp_path: Path, real_csv: Path) -> None:
     p = _write_variant(real_csv, tmp_path, lambda d: d.drop(columns=["qs7_safeguarding"]))
     with pytest.raises(
         InputError, match=r"column 'qs7_safeguarding': missing column\(s\) \['qs7_safeguarding'\]"
-    ):
+    ) as err:
         cqc.read_assessments(p)
+    _check(err, p, None, "qs7_safeguarding", "")
 
 
 def test_unknown_code(tmp_path: Path, real_csv: Path) -> None:
@@ -154,8 +170,9 @@ def test_unknown_code(tmp_path: Path, real_csv: Path) -> None:
     with pytest.raises(
         InputError,
         match=r"row 7, column 'ons_code': .*'E06999999' fails known April 2023 code.*Fix: use the authority's April 2023 ONS code",
-    ):
+    ) as err:
         cqc.read_assessments(p)
+    _check(err, p, 7, "ons_code", "April 2023 ONS code")
 
 
 def test_duplicate_code(tmp_path: Path, real_csv: Path) -> None:
@@ -164,8 +181,9 @@ def test_duplicate_code(tmp_path: Path, real_csv: Path) -> None:
         return d
 
     p = _write_variant(real_csv, tmp_path, edit)
-    with pytest.raises(InputError, match=r"row 11, column 'ons_code': .*field_uniqueness"):
+    with pytest.raises(InputError, match=r"row 11, column 'ons_code': .*field_uniqueness") as err:
         cqc.read_assessments(p)
+    _check(err, p, 11, "ons_code", "")
 
 
 def test_score_of_five(tmp_path: Path, real_csv: Path) -> None:
@@ -179,8 +197,9 @@ def test_score_of_five(tmp_path: Path, real_csv: Path) -> None:
     with pytest.raises(
         InputError,
         match=rf"row {row}, column 'qs3_equity_experience_outcomes': .*5.*whole numbers 1 to 4",
-    ):
+    ) as err:
         cqc.read_assessments(p)
+    _check(err, p, row, "qs3_equity_experience_outcomes", "whole numbers 1 to 4")
 
 
 def test_rating_outside_band(tmp_path: Path, real_csv: Path) -> None:
@@ -193,8 +212,9 @@ def test_rating_outside_band(tmp_path: Path, real_csv: Path) -> None:
     with pytest.raises(
         InputError,
         match=rf"row {row}, column 'overall_rating': rating 'Requires improvement' is outside its band: 89% is 'Outstanding'.*rating_exceptions.yaml",
-    ):
+    ) as err:
         cqc.read_assessments(p)
+    _check(err, p, row, "overall_rating", "data/rating_exceptions.yaml")
 
 
 def test_recorded_exception_is_flagged(
@@ -223,8 +243,9 @@ def test_unparseable_date(tmp_path: Path, real_csv: Path) -> None:
     with pytest.raises(
         InputError,
         match=rf"row {row}, column 'publication_date': .*'Feb 2025'.*write the date as YYYY-MM-DD",
-    ):
+    ) as err:
         cqc.read_assessments(p)
+    _check(err, p, row, "publication_date", "YYYY-MM-DD")
 
 
 def test_impossible_date(tmp_path: Path, real_csv: Path) -> None:
@@ -234,8 +255,10 @@ def test_impossible_date(tmp_path: Path, real_csv: Path) -> None:
         return d
 
     p = _write_variant(real_csv, tmp_path, edit)
-    with pytest.raises(InputError, match=r"publication date '2025-02-30' cannot be parsed"):
+    row = _row_of(pd.read_csv(p), "Camden") + 2
+    with pytest.raises(InputError, match=r"publication date '2025-02-30' cannot be parsed") as err:
         cqc.read_assessments(p)
+    _check(err, p, row, "publication_date", "YYYY-MM-DD")
 
 
 def test_stated_pct_disagreeing_with_scores(tmp_path: Path, real_csv: Path) -> None:
@@ -244,14 +267,19 @@ def test_stated_pct_disagreeing_with_scores(tmp_path: Path, real_csv: Path) -> N
         return d
 
     p = _write_variant(real_csv, tmp_path, edit)
-    with pytest.raises(InputError, match=r"stated overall % 80 disagrees with CQC's rule .* = 89"):
+    row = _row_of(pd.read_csv(p), "Camden") + 2
+    with pytest.raises(
+        InputError, match=r"stated overall % 80 disagrees with CQC's rule .* = 89"
+    ) as err:
         cqc.read_assessments(p)
+    _check(err, p, row, "overall_score_pct", "CQC report")
 
 
 def test_missing_authority_row(tmp_path: Path, real_csv: Path) -> None:
     p = _write_variant(real_csv, tmp_path, lambda d: d.drop(index=3))
-    with pytest.raises(InputError, match=r"no row for 1 of the 153 authorities"):
+    with pytest.raises(InputError, match=r"no row for 1 of the 153 authorities") as err:
         cqc.read_assessments(p)
+    _check(err, p, None, "ons_code", "one row per authority")
 
 
 def test_rawio_bad_sheet(tmp_path: Path) -> None:
