@@ -72,7 +72,9 @@ class PoliteClient:
     user_agent: str = USER_AGENT
 
     def __post_init__(self) -> None:
-        retry = CappedRetry(
+        # The cap is a class attribute: urllib3 copies a Retry with ``new()`` at every attempt.
+        capped = type("CappedRetry", (CappedRetry,), {"max_retry_after": self.max_retry_after})
+        retry = capped(
             total=self.retries,
             connect=self.retries,
             read=self.retries,
@@ -83,7 +85,6 @@ class PoliteClient:
             respect_retry_after_header=True,
             raise_on_status=False,
         )
-        retry.max_retry_after = self.max_retry_after
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         adapter = CacheControlAdapter(cache=FileCache(str(self.cache_dir)), max_retries=retry)
         self.session = requests.Session()
