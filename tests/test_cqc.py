@@ -75,7 +75,7 @@ def test_theme_means() -> None:
 
 
 def test_real_file_counts(real_csv: Path) -> None:
-    """Counts stated in cqc/PROVENANCE.md (update of 22 November 2026)."""
+    """Counts stated in cqc/PROVENANCE.md (update of 22 November 2026), plus York's nine scores."""
     df = cqc.read_assessments(real_csv)
     assert len(df) == 153
     assert df["rating"].value_counts().to_dict() == {
@@ -84,7 +84,7 @@ def test_real_file_counts(real_csv: Path) -> None:
         "Inadequate": 3,
         "Outstanding": 3,
     }
-    assert (df[list(framework.QS_COLUMNS)].notna().all(axis=1)).sum() == 79
+    assert (df[list(framework.QS_COLUMNS)].notna().all(axis=1)).sum() == 80  # 79 + York
     assert (df["cqc_status"] == "rated").sum() == 117
     assert (df["rating_basis"] == "unverified keyword scrape").sum() == 20
     camden = df.set_index("code").loc["E09000007"]
@@ -159,12 +159,17 @@ def test_unknown_code(tmp_path: Path, real_csv: Path) -> None:
 
 
 def test_duplicate_code(tmp_path: Path, real_csv: Path) -> None:
+    """Two rows of one code are two assessments (history); the authority they displaced is missing."""
+    lost = pd.read_csv(real_csv, dtype=str).loc[10, "ons_code"]
+
     def edit(d):
         d.loc[10, "ons_code"] = d.loc[9, "ons_code"]
         return d
 
     p = _write_variant(real_csv, tmp_path, edit)
-    with pytest.raises(InputError, match=r"row 11, column 'ons_code': .*field_uniqueness"):
+    with pytest.raises(
+        InputError, match=rf"column 'ons_code': no row for 1 of the 153 authorities: \['{lost}'\]"
+    ):
         cqc.read_assessments(p)
 
 
