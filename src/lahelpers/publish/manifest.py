@@ -92,11 +92,14 @@ def data_checksums() -> tuple[dict[str, Any], Any]:
             "location": src.location,
             "matches": matches,
         }
+    from lahelpers.publish.whats_new import ratings_snapshot
+
     section = {
         "catalogue": str(paths.catalogue_file()),
         "sources": sources,
         "mismatched": mismatched,
         "missing": [sid for sid, s in sources.items() if s["actual_sha256"] is None],
+        "ratings": ratings_snapshot(),  # latest assessment per authority, for "what's new"
     }
     return section, cat
 

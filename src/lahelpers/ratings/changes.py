@@ -56,8 +56,10 @@ def compare(before: pd.DataFrame, after: pd.DataFrame) -> list[Change]:
     for r in dataset.latest(after).to_dict("records"):
         code, name = r["ons_code"], r["la_name"]
         prev = old.get(code, {})
-        if r["assessment_id"] and r["assessment_id"] != prev.get("assessment_id", "") and (
-            prev.get("assessment_id") or not prev.get("overall_rating")
+        if (
+            r["assessment_id"]
+            and r["assessment_id"] != prev.get("assessment_id", "")
+            and (prev.get("assessment_id") or not prev.get("overall_rating"))
         ):
             what = r["overall_rating"] or "no rating"
             pct = f", {r['overall_score_pct']}%" if r["overall_score_pct"] else ""

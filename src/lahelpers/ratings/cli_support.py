@@ -117,7 +117,9 @@ def seed(mirror: Path, write: bool) -> str:
         return f"wrote {dataset.write_dataset(seeded)} ({len(seeded)} rows)"
     path = dataset.dataset_path()
     if not path.is_file():
-        raise InputError(path, "file not found", "run `lahelpers ratings seed --mirror DIR --write`")
+        raise InputError(
+            path, "file not found", "run `lahelpers ratings seed --mirror DIR --write`"
+        )
     found = changes.compare(seeded, dataset.read_dataset(path))
     if not found:
         return "the dataset's latest rows equal the seed from the mirror"

@@ -183,7 +183,10 @@ def _check_evidence(r: dict[str, str], path: Path, line: int) -> None:
             )
     if r["retrieved"] and not re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", r["retrieved"]):
         raise InputError(
-            path, f"retrieved {r['retrieved']!r} is not a date", "write YYYY-MM-DD", row=line,
+            path,
+            f"retrieved {r['retrieved']!r} is not a date",
+            "write YYYY-MM-DD",
+            row=line,
             column="retrieved",
         )
 
@@ -232,7 +235,5 @@ def merge(current: pd.DataFrame, proposed: pd.DataFrame) -> pd.DataFrame:
             continue
         mine = out.index[out["ons_code"] == row["ons_code"]]
         at = int(mine[-1]) + 1 if len(mine) else len(out)
-        out = pd.concat(
-            [out.iloc[:at], pd.DataFrame([row]), out.iloc[at:]], ignore_index=True
-        )
+        out = pd.concat([out.iloc[:at], pd.DataFrame([row]), out.iloc[at:]], ignore_index=True)
     return out

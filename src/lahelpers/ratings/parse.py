@@ -193,12 +193,16 @@ def _summary(lines: list[str], page: Page, where: str) -> None:
     if not re.fullmatch(r"\d{1,3}", m.group("pct")):
         raise PageError(where, f"overall % {m.group('pct')!r} is not a whole number")
     page.overall_pct = int(m.group("pct"))
-    block = lines[lines.index("Local authority rating and score") + 1 : at] if (
-        "Local authority rating and score" in lines[:at]
-    ) else lines[max(0, at - 3) : at]
+    block = (
+        lines[lines.index("Local authority rating and score") + 1 : at]
+        if ("Local authority rating and score" in lines[:at])
+        else lines[max(0, at - 3) : at]
+    )
     ratings = [ln for ln in block if ln in framework.RATINGS]
     if len(ratings) != 1:
-        raise PageError(where, f"expected one rating before the overall %, found {ratings or 'none'}")
+        raise PageError(
+            where, f"expected one rating before the overall %, found {ratings or 'none'}"
+        )
     page.rating = ratings[0]
     page.scores = _statement_scores(lines, heading + 1, where)
     missing = [f"{q} {framework.QUALITY_STATEMENTS[q]}" for q in QS if q not in page.scores]
@@ -247,7 +251,8 @@ def parse_page(content: str, url: str = "", where: str = "") -> Page:
     scores = [i for i, ln in enumerate(lines) if SCORE.match(ln)]
     if not scores and any(ln.startswith("Assessment published:") for ln in lines):
         raise PageError(
-            where, "this is the report's front page: it has no rating or scores; read its /summary page"
+            where,
+            "this is the report's front page: it has no rating or scores; read its /summary page",
         )
     if len(scores) != 1 or scores[0] == 0:
         raise PageError(
