@@ -381,3 +381,32 @@ def test_cli_refresh_writes_proposal_and_apply_flag(site, tmp_path: Path, monkey
     assert (tmp_path / "p" / "changes.md").read_text().count("York (E06000014)") == 2
     york = dataset.read_dataset(data / "cqc" / "assessments.csv").set_index("ons_code").loc["E06000014"]
     assert york["qs1_assessing_needs"] == "1" and york["evidence_basis"] == "CQC page"
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("City of York Council", "E06000014"),
+        ("North Yorkshire Council", "E06000065"),  # old county name -> same-footprint recode
+        ("London Borough of Lambeth", "E09000022"),
+        ("Bournemouth, Christchurch and Poole Council", "E06000058"),
+        ("Stockton-on-Tees Borough Council", "E06000004"),
+        ("Royal Borough of Kensington and Chelsea", "E09000020"),
+        ("Newcastle upon Tyne City Council", "E08000021"),
+        ("Ankh-Morpork City Council", None),
+    ],
+)
+def test_council_names_map_to_the_153(name: str, code: str | None) -> None:
+    assert parse.resolve_council(name) == code
+
+
+def test_listing_reads_reports_skips_pilots_and_finds_next_page() -> None:
+    html = _listing(
+        {"york-1225": "City of York Council", "birmingham-cc": "Birmingham City Council"},
+        next_page=f"{REPORTS}?page=2",
+    )
+    found, nxt = refresh.parse_listing(html, "http://127.0.0.1:1" + REPORTS)
+    assert [(r.slug, r.name, r.url) for r in found] == [
+        ("york-1225", "City of York Council", f"http://127.0.0.1:1{REPORTS}/york-1225")
+    ]
+    assert nxt == f"http://127.0.0.1:1{REPORTS}?page=2"

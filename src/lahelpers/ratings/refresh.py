@@ -5,7 +5,8 @@ Steps (:func:`refresh`):
 1. read CQC's list of published reports (``<base>/care-services/local-authority-assessment-reports``,
    following "next page" links): each report is a link ``/care-services/local-authority-assessment-
    reports/<slug>`` named "<council>: local authority assessment" (the layout that
-   carentspilot/cqc-monitor's ``monitor.py`` reads), the slug ``<council>-<mmyy>``;
+   carentspilot/cqc-monitor's ``monitor.py`` reads), the slug ``<council>-<mmyy>``; the 2023 pilot
+   reports (slugs such as ``birmingham-cc``, indicative ratings) have no ``-mmyy`` and are skipped;
 2. for each listed report, ask for its ``/summary`` page through the polite client (a page that
    has not changed since the last run comes back as a 304 from the cache); a report already in the
    dataset from a CQC page whose page did not change is skipped;
