@@ -410,3 +410,9 @@ def test_listing_reads_reports_skips_pilots_and_finds_next_page() -> None:
         ("york-1225", "City of York Council", f"http://127.0.0.1:1{REPORTS}/york-1225")
     ]
     assert nxt == f"http://127.0.0.1:1{REPORTS}?page=2"
+
+
+def test_apply_without_a_proposal_says_to_refresh(tmp_path: Path) -> None:
+    out = CliRunner().invoke(main, ["ratings", "apply", "--proposed", str(tmp_path / "none.csv")])
+    assert out.exit_code != 0 and "no proposal to apply" in out.output
+    assert "run `lahelpers ratings refresh` first" in out.output

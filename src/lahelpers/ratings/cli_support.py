@@ -68,6 +68,8 @@ def _csv_text(df: pd.DataFrame) -> list[str]:
 def apply(proposed: Path | None = None) -> str:
     """Merge the proposal into the dataset (checked first); return the change report and diff."""
     proposed = Path(proposed or proposed_dir() / "proposed.csv")
+    if not proposed.is_file():
+        raise InputError(proposed, "no proposal to apply", "run `lahelpers ratings refresh` first")
     rows = dataset.read_dataset(proposed)
     current = dataset.read_dataset()
     merged = dataset.merge(current, rows)
