@@ -416,3 +416,39 @@ def test_apply_without_a_proposal_says_to_refresh(tmp_path: Path) -> None:
     out = CliRunner().invoke(main, ["ratings", "apply", "--proposed", str(tmp_path / "none.csv")])
     assert out.exit_code != 0 and "no proposal to apply" in out.output
     assert "run `lahelpers ratings refresh` first" in out.output
+
+
+@pytest.mark.parametrize(
+    ("slug", "code", "ok"),
+    [
+        ("york-1225", "E06000014", True),
+        ("eastriding-1025", "E06000011", True),
+        ("northyorkshire-1025", "E06000065", True),
+        ("stocktonontees-1025", "E06000004", True),
+        ("bournemouthchristchurchpoole-0626", "E06000058", True),
+        ("isleofwight-0626", "E06000046", True),
+        ("leeds-0125", "E06000014", False),
+    ],
+)
+def test_slug_names_the_council(slug: str, code: str, ok: bool) -> None:
+    assert parse.slug_matches(slug, code) is ok
+
+
+def test_refresh_refuses_a_page_whose_council_is_not_its_address(site, tmp_path: Path) -> None:
+    state, base = site
+    state.pages[REPORTS] = _listing({"leeds-0625": "Leeds City Council"})
+    state.pages[f"{REPORTS}/leeds-0625/summary"] = (PAGES / "york-1225_summary.txt").read_text()
+    result = refresh.refresh(_client(tmp_path), base, _york_before_additions())
+    assert len(result.proposed) == 0
+    assert result.failures == [
+        (f"{base}{REPORTS}/leeds-0625/summary", "the page is about York but its address is leeds-0625")
+    ]
+
+
+def test_every_report_address_in_the_dataset_names_its_council() -> None:
+    """The slug check holds for every real CQC address in the table (96 reports)."""
+    df = dataset.read_dataset()
+    rows = df[df["assessment_id"] != ""]
+    assert len(rows) > 90
+    bad = [(r.assessment_id, r.la_name) for r in rows.itertuples() if not parse.slug_matches(r.assessment_id, r.ons_code)]
+    assert bad == []

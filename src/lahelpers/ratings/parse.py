@@ -141,6 +141,24 @@ def resolve_council(name: str) -> str | None:
     return codes.map_upper_tier(code).code if code else None
 
 
+_SLUG_STOPWORDS = {"and", "of", "on", "upon", "the", "with"}
+
+
+def slug_matches(slug: str, code: str) -> bool:
+    """True when a report slug (``york-1225``, ``eastriding-1025``) names the authority ``code``.
+
+    CQC's slugs are the council's name run together, sometimes shortened or without "and"/"of":
+    the slug's stem must begin the authority's name, with or without those words (and without a
+    leading "County": ``durham-0824`` is County Durham).
+    """
+    stem = slug.rsplit("-", 1)[0].replace("-", "")
+    words = names.normalise_name(codes.names()[code]).split()
+    if words[:1] == ["county"]:
+        words = words[1:]
+    variants = {"".join(words), "".join(w for w in words if w not in _SLUG_STOPWORDS)}
+    return bool(stem) and any(v.startswith(stem) or stem.startswith(v) for v in variants)
+
+
 def _date(text: str) -> str:
     return datetime.strptime(text, "%d %B %Y").date().isoformat()
 

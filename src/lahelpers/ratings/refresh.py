@@ -10,8 +10,9 @@ Steps (:func:`refresh`):
 2. for each listed report, ask for its ``/summary`` page through the polite client (a page that
    has not changed since the last run comes back as a 304 from the cache); a report already in the
    dataset from a CQC page whose page did not change is skipped;
-3. parse each page (:mod:`lahelpers.ratings.parse`, which checks CQC's rules); a page that fails is
-   listed with its address and why, and nothing is proposed for it;
+3. parse each page (:mod:`lahelpers.ratings.parse`, which checks CQC's rules) and check that the
+   council it names is the one its slug names; a page that fails is listed with its address and
+   why, and nothing is proposed for it;
 4. propose one dataset row per page whose values differ from the dataset; write
    ``proposed.csv`` (the rows) and ``changes.md`` (the change report) to the output folder.
 
@@ -171,6 +172,11 @@ def refresh(
             continue
         if page.kind != "summary":
             failures.append((summary_url, "not a summary page"))
+            continue
+        if not parse.slug_matches(report.slug, page.code):
+            failures.append(
+                (summary_url, f"the page is about {page.name} but its address is {report.slug}")
+            )
             continue
         row = page_row(page, report.slug, summary_url, today)
         if _differs(current, row):
