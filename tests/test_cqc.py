@@ -85,7 +85,7 @@ def test_theme_means() -> None:
 
 
 def test_real_file_counts(real_csv: Path) -> None:
-    """Counts stated in cqc/PROVENANCE.md (update of 22 November 2026)."""
+    """Counts stated in cqc/PROVENANCE.md (update of 22 November 2026), plus York's nine scores."""
     df = cqc.read_assessments(real_csv)
     assert len(df) == 153
     assert df["rating"].value_counts().to_dict() == {
@@ -94,7 +94,7 @@ def test_real_file_counts(real_csv: Path) -> None:
         "Inadequate": 3,
         "Outstanding": 3,
     }
-    assert (df[list(framework.QS_COLUMNS)].notna().all(axis=1)).sum() == 79
+    assert (df[list(framework.QS_COLUMNS)].notna().all(axis=1)).sum() == 80  # 79 + York
     assert (df["cqc_status"] == "rated").sum() == 117
     assert (df["rating_basis"] == "unverified keyword scrape").sum() == 20
     camden = df.set_index("code").loc["E09000007"]
@@ -176,14 +176,19 @@ def test_unknown_code(tmp_path: Path, real_csv: Path) -> None:
 
 
 def test_duplicate_code(tmp_path: Path, real_csv: Path) -> None:
+    """Two rows of one code are two assessments (history); the authority they displaced is missing."""
+    lost = pd.read_csv(real_csv, dtype=str).loc[10, "ons_code"]
+
     def edit(d):
         d.loc[10, "ons_code"] = d.loc[9, "ons_code"]
         return d
 
     p = _write_variant(real_csv, tmp_path, edit)
-    with pytest.raises(InputError, match=r"row 11, column 'ons_code': .*field_uniqueness") as err:
+    with pytest.raises(
+        InputError, match=rf"column 'ons_code': no row for 1 of the 153 authorities: \['{lost}'\]"
+    ) as err:
         cqc.read_assessments(p)
-    _check(err, p, 11, "ons_code", "")
+    _check(err, p, None, "ons_code", "one row per authority")
 
 
 def test_score_of_five(tmp_path: Path, real_csv: Path) -> None:

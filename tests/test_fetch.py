@@ -55,19 +55,32 @@ def server(tmp_path: Path):
 
 def test_catalogue_entries_complete() -> None:
     cat = catalogue.load_catalogue()
-    assert len(cat) == 30
+    assert len(cat) == 29
     for s in cat.values():
-        assert len(s.sha256) == 64 and s.licence and s.vintage and s.publisher
-        assert s.url is None or s.url.startswith("https://"), s.id
-        assert s.url or s.copy == "compiled" or s.copy == "extracted", f"{s.id} has no address"
+        assert s.licence and s.vintage and s.publisher
+        if s.in_repository:  # versioned by git under data/: no address, no checksum
+            assert s.url is None and s.sha256 is None and s.path.is_file(), s.id
+        else:  # every other input can be downloaded: `make all` needs a mirror only offline
+            assert len(s.sha256) == 64 and s.url and s.url.startswith("https://"), s.id
+    assert {s.id for s in cat.values() if s.in_repository} == {
+        "cqc_reference", "cqc_assessments", "cqc_pilots"
+    }
+
+
+def test_repository_datasets_need_no_network_or_mirror(raw: Path) -> None:
+    report = fetch.fetch(["cqc_reference", "cqc_assessments", "cqc_pilots"], progress=False)
+    assert report.ok and {o.status for o in report.outcomes} == {"ok"}, report.text()
+    assert all("in the repository" in o.detail for o in report.outcomes)
+    assert not raw.exists() or not any(raw.rglob("*.csv"))  # nothing copied into data/raw
 
 
 def test_mirror_copy_matches_catalogue(mirror: Path, raw: Path) -> None:
     report = fetch.fetch(mirror=mirror, progress=False)
     assert report.ok, report.text()
-    assert {o.status for o in report.outcomes} == {"copied"}
+    assert {o.status for o in report.outcomes} == {"copied", "ok"}
     for s in catalogue.load_catalogue().values():
-        assert catalogue.sha256_of(raw / s.file) == s.sha256
+        if not s.in_repository:
+            assert catalogue.sha256_of(raw / s.file) == s.sha256
     again = fetch.fetch(mirror=mirror, progress=False)
     assert {o.status for o in again.outcomes} == {"ok"}
 
@@ -138,23 +151,23 @@ def test_changed_local_file_never_overwritten(tmp_path: Path, raw: Path) -> None
 
 def test_cli_exits_non_zero_on_problem(tmp_path: Path, raw: Path) -> None:
     result = CliRunner().invoke(
-        main, ["data", "fetch", "--mirror", str(tmp_path / "empty"), "--only", "cqc_reference"]
+        main, ["data", "fetch", "--mirror", str(tmp_path / "empty"), "--only", "cqc_monitor"]
     )
     assert result.exit_code != 0
-    assert "missing" in result.output and "cqc_reference" in result.output
+    assert "missing" in result.output and "cqc_monitor" in result.output
 
 
 def test_accept_new_refuses_invalid_file(tmp_path: Path, mirror: Path, raw: Path) -> None:
     """A changed input that fails validation is not installed and the catalogue is unchanged."""
     fetch.fetch(mirror=mirror, progress=False)
     bad_mirror = tmp_path / "bad"
-    (bad_mirror / "cqc").mkdir(parents=True)
-    text = (mirror / "cqc" / "la_assessments.csv").read_text().replace(",Good,", ",Great,", 1)
-    (bad_mirror / "cqc" / "la_assessments.csv").write_text(text)
+    src = catalogue.source("lookup_ltla_utla")
+    (bad_mirror / src.file).parent.mkdir(parents=True)
+    text = (mirror / src.file).read_text(encoding="utf-8-sig").replace("UTLA23CD", "UTLA23XX", 1)
+    (bad_mirror / src.file).write_text(text)
     before = catalogue.paths.catalogue_file().read_text()
-    src = catalogue.source("cqc_assessments")
     out = fetch.fetch_one(src, bad_mirror, accept_new=True, replace=True, trial=build.trial_build)
-    assert out.status == "failed" and "fails validation" in out.detail and "Great" in out.detail
+    assert out.status == "failed" and "fails validation" in out.detail and "UTLA23CD" in out.detail
     assert catalogue.paths.catalogue_file().read_text() == before
     assert catalogue.sha256_of(raw / src.file) == src.sha256
 
@@ -163,11 +176,10 @@ def test_accept_new_without_a_trial_installs_nothing(tmp_path: Path, mirror: Pat
     """fetch never imports the build: without a trial build a changed file is refused, not taken."""
     fetch.fetch(mirror=mirror, progress=False)
     new_mirror = tmp_path / "new"
-    (new_mirror / "cqc").mkdir(parents=True)
-    text = (mirror / "cqc" / "la_assessments.csv").read_text() + "\n"
-    (new_mirror / "cqc" / "la_assessments.csv").write_text(text)
+    src = catalogue.source("cqc_monitor")
+    (new_mirror / src.file).parent.mkdir(parents=True)
+    (new_mirror / src.file).write_text((mirror / src.file).read_text() + "\n")
     before = catalogue.paths.catalogue_file().read_text()
-    src = catalogue.source("cqc_assessments")
     out = fetch.fetch_one(src, new_mirror, accept_new=True, replace=True)
     assert out.status == "failed" and "no trial build" in out.detail
     assert catalogue.paths.catalogue_file().read_text() == before

@@ -34,7 +34,7 @@ def test_authorities_facts(built: Path) -> None:
     assert df.loc[df["cqc_status"] == "rated", "rating"].notna().all()
     assert df.loc[df["cqc_status"] != "rated", "rating_label"].eq(framework.NOT_RATED).all()
     full = df[list(framework.QS_COLUMNS)].notna().all(axis=1)
-    assert full.sum() == 79
+    assert full.sum() == 80  # 79 in the mirror's table + York's nine scores from CQC's page
     assert (
         df.loc[full, "theme_people"].notna().all()
         and df.loc[~full, "overall_pct"].notna().sum() == 7
@@ -125,18 +125,23 @@ def test_failed_build_leaves_outputs_untouched(
     """A bad input fails the build with a named error and data/processed is not half-written."""
     raw = tmp_path / "raw"
     shutil.copytree(paths.raw_dir(), raw)
-    target = raw / "cqc" / "la_assessments.csv"
-    os.chmod(target, 0o644)
+    changed = raw / "cqc" / "seen_assessments.json"  # a fetched input edited by hand
+    os.chmod(changed, 0o644)
+    changed.write_text(changed.read_text() + "\n")
+    data = tmp_path / "data"  # the repository's ratings dataset, with a score of 5
+    shutil.copytree(paths.repo_data_dir() / "cqc", data / "cqc")
+    target = data / "cqc" / "assessments.csv"
     target.write_text(target.read_text().replace(",2,2,2,3,3,2,3,3,3,", ",2,2,2,3,5,2,3,3,3,", 1))
     out = tmp_path / "processed"
     shutil.copytree(built, out)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     monkeypatch.setenv("LAHELPERS_RAW", str(raw))
+    monkeypatch.setenv("LAHELPERS_DATA", str(data))
     monkeypatch.setenv("LAHELPERS_PROCESSED", str(out))
     with pytest.raises(InputError, match=r"raw input\(s\) missing or changed"):
         build.build(force=True)
     with pytest.raises(
-        InputError, match=r"la_assessments.csv, row \d+, column 'qs5_partnerships_communities'"
+        InputError, match=r"assessments.csv, row \d+, column 'qs5_partnerships_communities'"
     ):
         build.build(force=True, verify=False)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
@@ -154,3 +159,23 @@ def test_join_report_readable(built: Path) -> None:
 def test_csv_export_round_trips(built: Path) -> None:
     csv = pd.read_csv(built / "authorities_context.csv")
     assert len(csv) == 153 and csv["code"].is_unique
+
+
+def test_york_has_its_nine_scores_from_cqc(built: Path) -> None:
+    york = load.authorities().set_index("code").loc["E06000014"]
+    assert [york[q] for q in framework.QS_COLUMNS] == [1, 2, 2, 1, 2, 1, 1, 2, 2]
+    assert york["overall_pct"] == 39 and york["rating"] == "Requires improvement"
+    assert york["source"] == "CQC report page"
+
+
+def test_editing_the_ratings_dataset_makes_the_build_stale(
+    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The dataset lives in git with no catalogue checksum: the fingerprint hashes it as it is."""
+    assert build.up_to_date(built)
+    data = tmp_path / "data"
+    shutil.copytree(paths.repo_data_dir() / "cqc", data / "cqc")
+    target = data / "cqc" / "assessments.csv"
+    target.write_text(target.read_text().replace("replaces the rating-only row", "replaces its row", 1))
+    monkeypatch.setenv("LAHELPERS_DATA", str(data))
+    assert not build.up_to_date(built)

@@ -11,6 +11,9 @@ The folders follow the data, one way::
     (top)      what notebooks import: load, charts, maps, stats, residuals, measures, peers,
                narrative, profile, framework (facts and labels); plus cli, paths, errors
     publish/   where pages are made: the runner and the offline HTML report writer
+    ratings/   the CQC ratings table this project maintains (data/cqc/assessments.csv): parse CQC's
+               report pages, refresh politely from CQC's site, apply a reviewed proposal, say what
+               changed (the build reads the table through sources/cqc.py, never through ratings/)
 
 Flow: data/raw -> sources (+ inputs) -> build -> data/processed -> load -> notebooks -> publish
 -> reports/. Nothing imports upward: ``inputs`` never imports ``sources`` or ``build``, and the

@@ -1,4 +1,4 @@
-"""Command line: ``lahelpers data fetch|build|verify``, ``lahelpers run``, ``lahelpers all``."""
+"""Command line: ``lahelpers data fetch|build|verify``, ``lahelpers ratings ...``, ``lahelpers run``, ``lahelpers all``."""
 
 from __future__ import annotations
 
@@ -90,6 +90,81 @@ def verify_cmd() -> None:
     except InputError as err:
         raise click.ClickException(str(err)) from None
     click.echo("all raw inputs present and matching the catalogue")
+
+
+@main.group()
+def ratings() -> None:
+    """The CQC ratings dataset (data/cqc/assessments.csv): parse pages, refresh, apply, check."""
+
+
+@ratings.command("parse")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--url", default="", help="The page's address (one FILE only; HTML pages carry their own).")
+def ratings_parse_cmd(files: tuple[Path, ...], url: str) -> None:
+    """Parse saved CQC report pages (HTML or text) offline; print one CSV row per page."""
+    from lahelpers.ratings import cli_support
+
+    if url and len(files) > 1:
+        raise click.UsageError("--url names one page: give one FILE with it")
+    text, errors = cli_support.parse_files(list(files), url)
+    click.echo(text, nl=False)
+    for err in errors:
+        click.echo(f"error: {err}", err=True)
+    if errors:
+        raise click.ClickException(f"{len(errors)} of {len(files)} page(s) not read (see above)")
+
+
+@ratings.command("refresh")
+@click.option("--base-url", default=None, help="CQC's site (default https://www.cqc.org.uk; tests use 127.0.0.1).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to write proposed.csv and changes.md (default data/cqc/proposed).")
+@click.option("--pause", type=float, default=2.0, show_default=True, help="Seconds between requests.")
+@click.option("--apply", "apply_now", is_flag=True, help="Apply the proposal at once (unattended runs).")
+def ratings_refresh_cmd(base_url: str | None, out_dir: Path | None, pause: float, apply_now: bool) -> None:
+    """Read CQC's list of reports and each new or changed report; propose rows, report changes."""
+    from lahelpers.ratings import cli_support
+
+    try:
+        message, ok = cli_support.refresh(base_url, out_dir, pause, apply_now)
+    except InputError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(message)
+    if not ok:
+        sys.exit(1)
+
+
+@ratings.command("apply")
+@click.option("--proposed", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The proposal to accept (default data/cqc/proposed/proposed.csv).")
+def ratings_apply_cmd(proposed: Path | None) -> None:
+    """Merge a refresh's proposal into data/cqc/assessments.csv and print the diff to review."""
+    from lahelpers.ratings import cli_support
+
+    try:
+        click.echo(cli_support.apply(proposed))
+    except InputError as err:
+        raise click.ClickException(str(err)) from None
+
+
+@ratings.command("check")
+def ratings_check_cmd() -> None:
+    """Check data/cqc/assessments.csv: evidence on every row, CQC's rules on the latest rows."""
+    from lahelpers.ratings import cli_support
+
+    try:
+        click.echo(cli_support.check())
+    except InputError as err:
+        raise click.ClickException(str(err)) from None
+
+
+@ratings.command("seed")
+@click.option("--mirror", type=click.Path(file_okay=False, path_type=Path), required=True, help=MIRROR_HELP)
+@click.option("--write", is_flag=True, help="Overwrite data/cqc/assessments.csv with the seed.")
+def ratings_seed_cmd(mirror: Path, write: bool) -> None:
+    """Rebuild the dataset's seed from a mirror's cqc/ files; say how it differs from the dataset."""
+    from lahelpers.ratings import cli_support
+
+    click.echo(cli_support.seed(mirror, write))
 
 
 @main.command("run")

@@ -38,6 +38,14 @@ def raw_dir() -> Path:
     return Path(os.environ.get("LAHELPERS_RAW", project_root() / "data" / "raw"))
 
 
+def repo_data_dir() -> Path:
+    """``data``: the datasets this project maintains in the repository (e.g. ``data/cqc/``).
+
+    ``LAHELPERS_DATA`` points it elsewhere (tests use a scratch copy).
+    """
+    return Path(os.environ.get("LAHELPERS_DATA", project_root() / "data"))
+
+
 def processed_dir() -> Path:
     """``data/processed``: everything built from ``data/raw``; disposable."""
     return Path(os.environ.get("LAHELPERS_PROCESSED", project_root() / "data" / "processed"))

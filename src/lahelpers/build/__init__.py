@@ -58,7 +58,7 @@ def verify_inputs() -> None:
     for s in catalogue.load_catalogue().values():
         if not s.path.is_file():
             problems.append(f"{s.path}: missing")
-        elif catalogue.sha256_of(s.path) != s.sha256:
+        elif not s.in_repository and catalogue.sha256_of(s.path) != s.sha256:
             problems.append(f"{s.path}: checksum differs from data/catalogue.yaml ({s.id})")
     if problems:
         raise InputError(
@@ -109,7 +109,7 @@ def build(force: bool = False, verify: bool = True) -> BuildResult:
             json.dumps(
                 {
                     "fingerprint": fp,
-                    "inputs": {k: v.sha256 for k, v in catalogue.load_catalogue().items()},
+                    "inputs": {k: v.current_sha256() for k, v in catalogue.load_catalogue().items()},
                     "built_at": pd.Timestamp.now(tz="UTC").isoformat(),
                 },
                 indent=1,

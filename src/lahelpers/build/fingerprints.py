@@ -59,7 +59,7 @@ def code_fingerprint(package: Path = _PACKAGE) -> str:
 
 
 def fingerprint() -> str:
-    """Fingerprint of the catalogue checksums plus the code."""
+    """Fingerprint of the inputs' checksums (repository datasets hashed as they are) plus the code."""
     cat = catalogue.load_catalogue()
-    blob = json.dumps({k: v.sha256 for k, v in sorted(cat.items())}) + code_fingerprint()
+    blob = json.dumps({k: v.current_sha256() for k, v in sorted(cat.items())}) + code_fingerprint()
     return hashlib.sha256(blob.encode()).hexdigest()

@@ -23,15 +23,31 @@ class Source:
     vintage: str
     url: str | None
     publisher_url: str | None
-    sha256: str
+    sha256: str | None = None
     bytes: int | None = None
     copy: str | None = None
     note: str | None = None
+    location: str = "raw"
+
+    @property
+    def in_repository(self) -> bool:
+        """True for a dataset this project maintains in the repository (under ``data/``).
+
+        Such a file is versioned by git, not fetched: it has no catalogue checksum.
+        """
+        return self.location == "repository"
 
     @property
     def path(self) -> Path:
-        """Where the file lives under ``data/raw``."""
-        return paths.raw_dir() / self.file
+        """Where the file lives: under ``data/raw`` (fetched) or ``data/`` (in the repository)."""
+        base = paths.repo_data_dir() if self.in_repository else paths.raw_dir()
+        return base / self.file
+
+    def current_sha256(self) -> str:
+        """The checksum the build is keyed on: the catalogue's, or the repository file's own."""
+        if self.in_repository:
+            return sha256_of(self.path) if self.path.is_file() else "missing"
+        return str(self.sha256)
 
 
 def load_catalogue(path: Path | None = None) -> dict[str, Source]:
@@ -40,7 +56,10 @@ def load_catalogue(path: Path | None = None) -> dict[str, Source]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     out: dict[str, Source] = {}
     for i, entry in enumerate(data.get("sources", []), start=1):
-        missing = {"id", "file", "title", "publisher", "licence", "vintage", "sha256"} - set(entry)
+        required = {"id", "file", "title", "publisher", "licence", "vintage"}
+        if entry.get("location", "raw") != "repository":
+            required.add("sha256")
+        missing = required - set(entry)
         if missing:
             raise ValueError(
                 f"{path}: entry {i} lacks {sorted(missing)}; add them to the catalogue"

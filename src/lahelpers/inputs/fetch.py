@@ -126,6 +126,12 @@ def fetch_one(
     ``trial`` validates a changed file before ``accept_new`` installs it; without one a changed
     file is never accepted.
     """
+    if src.in_repository:  # maintained in git under data/, never downloaded
+        if src.path.is_file():
+            return FetchOutcome(src.id, src.file, "ok", f"in the repository ({src.path})")
+        return FetchOutcome(
+            src.id, src.file, "missing", f"{src.path} is missing: restore it with `git checkout`"
+        )
     dest = paths.raw_dir() / src.file
     if dest.is_file() and not replace:
         if catalogue.sha256_of(dest) == src.sha256:

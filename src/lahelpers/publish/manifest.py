@@ -79,22 +79,27 @@ def data_checksums() -> tuple[dict[str, Any], Any]:
     mismatched: list[str] = []
     for sid, src in cat.items():
         actual = catalogue.sha256_of(src.path) if src.path.is_file() else None
-        matches = None if actual is None else actual == src.sha256
+        expected = actual if src.in_repository else src.sha256  # repository data: git versions it
+        matches = None if actual is None else actual == expected
         if matches is False:
             mismatched.append(sid)
         sources[sid] = {
             "file": src.file,
             "vintage": src.vintage,
             "licence": src.licence,
-            "sha256": src.sha256,
+            "sha256": expected,
             "actual_sha256": actual,
+            "location": src.location,
             "matches": matches,
         }
+    from lahelpers.publish.whats_new import ratings_snapshot
+
     section = {
         "catalogue": str(paths.catalogue_file()),
         "sources": sources,
         "mismatched": mismatched,
         "missing": [sid for sid, s in sources.items() if s["actual_sha256"] is None],
+        "ratings": ratings_snapshot(),  # latest assessment per authority, for "what's new"
     }
     return section, cat
 

@@ -515,8 +515,11 @@ def index_html(manifest: Mapping[str, Any]) -> str:
         "</li>"
         '<li><a href="manifest.json">manifest.json</a> records all of this.</li>'
     )
+    from lahelpers.publish.whats_new import changes_html
+
     return _INDEX.substitute(
-        run_id=run_id, css=_CSS, summary=summary, rows="".join(rows), about=about
+        run_id=run_id, css=_CSS, summary=summary, rows="".join(rows), about=about,
+        whats_new=changes_html(manifest.get("changes")),
     )
 
 

@@ -36,7 +36,7 @@ from tqdm.auto import tqdm
 
 from lahelpers import framework, paths
 from lahelpers.errors import RunError
-from lahelpers.publish import report
+from lahelpers.publish import report, whats_new
 from lahelpers.publish.folders import (
     LATEST,
     create_run_folder,
@@ -466,6 +466,10 @@ def run_reports(
         status,
         finished_at=datetime.now(UTC).isoformat(timespec="seconds"),
         seconds=seconds,
+    )
+    # reports/latest still points at the previous complete run: say what changed since then.
+    manifest["changes"] = whats_new.since_previous(
+        whats_new.previous_manifest(latest_run(reports)), data
     )
     manifest_path = report.write_manifest(folder, manifest)
     index_path = report.write_index(folder, manifest)

@@ -9,6 +9,10 @@ Rules (CQC, "How we determine ratings"):
   ``data/rating_exceptions.yaml``, in which case it is kept and flagged in ``rating_flag``.
 * theme means are our own (CQC publishes no theme scores): the mean of the theme's statements
   where all are known.
+
+The table is the dataset this project maintains, ``data/cqc/assessments.csv`` (see
+:mod:`lahelpers.ratings.dataset`): one row per authority and assessment. Where an authority has
+several (a re-assessment), the latest by publication date is used (:func:`latest_assessments`).
 """
 
 from __future__ import annotations
@@ -81,10 +85,36 @@ def parse_date(value: object, precision: object, file: str | Path, row: int) -> 
     return stamp
 
 
+def date_key(value: object) -> str:
+    """A sortable key for a YYYY, YYYY-MM or YYYY-MM-DD date; "" (earliest) when blank."""
+    return "" if value is None or pd.isna(value) else str(value).strip()
+
+
+def latest_assessments(df: pd.DataFrame) -> pd.DataFrame:
+    """The latest assessment of each authority: the row with the latest publication date.
+
+    Dates compare as text (YYYY < YYYY-MM < YYYY-MM-DD of the same period, so a more precise date
+    of the same period counts as later); on a tie the row further down the file wins. Rows keep
+    the file order of each authority's first row, and their index (so errors name file lines).
+    """
+    order = pd.DataFrame(
+        {
+            "code": df["ons_code"].to_numpy(),
+            "key": [date_key(v) for v in df["publication_date"]],
+            "pos": range(len(df)),
+        }
+    )
+    best = order.sort_values(["key", "pos"]).groupby("code", sort=False).tail(1)
+    first = order.groupby("code", sort=False)["pos"].min()
+    best = best.assign(first=best["code"].map(first)).sort_values("first")
+    return df.iloc[best["pos"].to_list()]
+
+
 def read_assessments(path: Path | None = None) -> pd.DataFrame:
-    """Read ``la_assessments.csv`` into one row per authority in the project's column names."""
+    """Read the ratings dataset into one row per authority (its latest assessment)."""
     path = Path(path or catalogue.raw_path("cqc_assessments"))
     raw = rawio.read_csv(path, REQUIRED, dtype=str, keep_default_na=False, na_values=[""])
+    raw = latest_assessments(raw)
     checked = validate.raise_for(validate.cqc_input_schema(), raw, path, validate.CQC_FIXES)
     missing = codes.reference_codes() - set(checked["ons_code"])
     if missing:
@@ -96,8 +126,8 @@ def read_assessments(path: Path | None = None) -> pd.DataFrame:
         )
     exceptions = validate.rating_exceptions()
     rows = []
-    for i, r in enumerate(checked.to_dict("records")):
-        line = i + 2
+    for index, r in zip(checked.index, checked.to_dict("records"), strict=True):
+        line = int(index) + 2
         scores = [r[c] for c in validate.CQC_QS_SOURCE_COLUMNS]
         derived = framework.overall_pct(scores)
         stated = r["overall_score_pct"]
