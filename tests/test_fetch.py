@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import http.server
+import shutil
 import threading
 from functools import partial
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -192,33 +192,31 @@ def test_accept_new_installs_a_valid_file_and_records_its_checksum(
 ) -> None:
     """The install path of --accept-new: trial build passes, file installed, checksum recorded.
 
-    Runs in a scratch project (its own catalogue and data/raw), so the real catalogue is untouched.
+    Runs in a scratch project (its own catalogue, repository datasets and data/raw), so the real
+    catalogue is untouched.
     """
     root = tmp_path / "project"
-    (root / "data").mkdir(parents=True)
-    real_catalogue = catalogue.paths.catalogue_file()
-    (root / "data" / "catalogue.yaml").write_bytes(real_catalogue.read_bytes())
+    real_data = catalogue.paths.catalogue_file().parent
+    shutil.copytree(real_data, root / "data", ignore=shutil.ignore_patterns("raw", "processed"))
     monkeypatch.setenv("LAHELPERS_ROOT", str(root))
     assert fetch.fetch(mirror=mirror, progress=False).ok
-    new_mirror = tmp_path / "new"
-    (new_mirror / "cqc").mkdir(parents=True)
-    # A harmless upstream change: one note reworded (still passes every rule).
-    df = pd.read_csv(mirror / "cqc" / "la_assessments.csv", dtype=str, keep_default_na=False)
-    df.loc[df["la_name"] == "Camden", "notes"] = "Note reworded upstream."
-    df.to_csv(new_mirror / "cqc" / "la_assessments.csv", index=False)
-    new_sha = hashlib.sha256((new_mirror / "cqc" / "la_assessments.csv").read_bytes()).hexdigest()
-    old = catalogue.source("cqc_assessments")
+    sid = "ruc2011_lad"
+    old = catalogue.source(sid)
+    new_file = tmp_path / "new" / old.file
+    new_file.parent.mkdir(parents=True)
+    # A harmless upstream change: a blank line at the end (every value is the same).
+    new_file.write_bytes((mirror / old.file).read_bytes() + b"\n")
+    new_sha = hashlib.sha256(new_file.read_bytes()).hexdigest()
     assert new_sha != old.sha256
 
     report = fetch.fetch(
-        ["cqc_assessments"], new_mirror, ["cqc_assessments"], replace=True, progress=False,
-        trial=build.trial_build,
-    )  # fmt: skip
+        [sid], tmp_path / "new", [sid], replace=True, progress=False, trial=build.trial_build
+    )
     (out,) = report.outcomes
     assert out.status == "accepted", out.detail
     assert new_sha in out.detail
     assert catalogue.sha256_of(raw / old.file) == new_sha  # installed
-    recorded = catalogue.load_catalogue(root / "data" / "catalogue.yaml")["cqc_assessments"]
-    assert recorded.sha256 == new_sha
-    assert recorded.bytes == (new_mirror / "cqc" / "la_assessments.csv").stat().st_size
-    assert catalogue.load_catalogue(real_catalogue)["cqc_assessments"].sha256 == old.sha256
+    recorded = catalogue.load_catalogue(root / "data" / "catalogue.yaml")[sid]
+    assert recorded.sha256 == new_sha and recorded.bytes == new_file.stat().st_size
+    real = catalogue.load_catalogue(real_data / "catalogue.yaml")[sid]
+    assert real.sha256 == old.sha256
