@@ -197,3 +197,13 @@ def test_page_without_charts_and_index_allow_no_script(tmp_path: Path) -> None:
     index = report.index_html(manifest)
     assert "script-src 'none'" in _csp(index)
     _no_payload_elements(_soup(index))
+
+
+def test_stub_page_of_a_run_that_never_started_escapes_its_title(tmp_path: Path) -> None:
+    path = tmp_path / "stub.ipynb"
+    report.stub_notebook(path, PAYLOADS[0], PAYLOADS[1])
+    report.export_notebook(path, tmp_path / "stub.html", _prov("https://a.b"), label=PAYLOADS[2],
+                           error=PAYLOADS[1])
+    soup = _soup((tmp_path / "stub.html").read_text(encoding="utf-8"))
+    _no_payload_elements(soup)
+    assert PAYLOADS[0] in soup.find("h1").get_text()

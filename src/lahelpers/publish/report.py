@@ -33,7 +33,7 @@ from bs4 import BeautifulSoup
 from nbconvert import HTMLExporter
 from traitlets.config import Config
 
-from lahelpers.htmlsafe import https_url
+from lahelpers.htmlsafe import https_url, md_text
 
 #: Largest acceptable page, in bytes (shared assets counted once, separately).
 PAGE_LIMIT_BYTES = 1_500_000
@@ -490,7 +490,7 @@ def stub_notebook(path: Path, title: str, error: str) -> None:
     """Write a one-cell notebook saying a run failed before any output existed (e.g. bad input)."""
     nb = nbformat.v4.new_notebook()
     nb.cells = [
-        nbformat.v4.new_markdown_cell(f"# {title}\n\nThis notebook could not be run."),
+        nbformat.v4.new_markdown_cell(f"# {md_text(title)}\n\nThis notebook could not be run."),
         nbformat.v4.new_code_cell(
             "",
             outputs=[
