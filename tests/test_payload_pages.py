@@ -169,6 +169,9 @@ def _probe(browser, page_path: Path) -> dict:  # noqa: F811 -- `browser` is the 
             ".every(d => d.querySelector('svg, .chart-error'))", timeout=30_000)
     for cell in page.locator("td, li, p").all()[:400]:
         cell.dispatch_event("mouseover")
+    for mark in page.locator(f"div.{report.CHART_CLASS} svg g.mark-symbol path, "
+                             f"div.{report.CHART_CLASS} svg g.mark-rect path").all()[:25]:
+        mark.hover(force=True)  # tooltips show names: vega-tooltip must show them as text
     page.wait_for_timeout(300)
     out = page.evaluate(_PROBE)
     context.close()
