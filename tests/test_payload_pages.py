@@ -167,13 +167,21 @@ def _probe(browser, page_path: Path) -> dict:  # noqa: F811 -- `browser` is the 
         page.wait_for_function(
             f"() => [...document.querySelectorAll('div.{report.CHART_CLASS}')]"
             ".every(d => d.querySelector('svg, .chart-error'))", timeout=30_000)
+    tooltips = 0
     for cell in page.locator("td, li, p").all()[:400]:
         cell.dispatch_event("mouseover")
     for mark in page.locator(f"div.{report.CHART_CLASS} svg g.mark-symbol path, "
                              f"div.{report.CHART_CLASS} svg g.mark-rect path").all()[:25]:
-        mark.hover(force=True)  # tooltips show names: vega-tooltip must show them as text
+        box = mark.bounding_box()  # tooltips show names: vega-tooltip must show them as text
+        if box and box["width"] >= 1 and box["height"] >= 1:  # a zero-width bar cannot be hovered
+            mark.scroll_into_view_if_needed()
+            box = mark.bounding_box()
+            page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+            page.wait_for_timeout(50)
+            tooltips += page.locator("#vg-tooltip-element.visible").count()
     page.wait_for_timeout(300)
     out = page.evaluate(_PROBE)
+    out["tooltips"] = tooltips
     context.close()
     return out
 
@@ -182,7 +190,7 @@ def test_every_payload_page_is_inert(browser, payload_run: Path) -> None:  # noq
     pages = sorted(payload_run.glob("*.html"))
     assert {p.name for p in pages} >= {"index.html", "01_national_overview.html", "03_inequality.html",
                                        "region_profile-north-east.html", "region_profile-payload.html"}
-    problems = []
+    problems, tooltips = [], 0
     for p in pages:
         got = _probe(browser, p)
         written = BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser").title.get_text()
@@ -190,7 +198,9 @@ def test_every_payload_page_is_inert(browser, payload_run: Path) -> None:  # noq
             problems.append(f"{p.name}: {got}")
         if not got["shown"]:
             problems.append(f"{p.name}: no payload text shown (the test would prove nothing)")
+        tooltips += got["tooltips"]
     assert problems == [], "\n".join(problems)
+    assert tooltips > 0, "no chart tooltip appeared: the hover check proved nothing"
 
 
 def test_every_payload_page_still_draws_offline(browser, payload_run: Path) -> None:  # noqa: F811
