@@ -149,7 +149,7 @@ def test_results_table_is_readable() -> None:
     })
     html = narrative.results_table(results, labels={"imd2025_score": "Deprivation"}).data
     for text in ("QS3 Equity in experience and outcomes", "Deprivation", ">79<", ">74<", "-0.03",
-                 "p (Holm, all tests here)", "Spearman's rho"):
+                 "p (Holm, all tests here)", "Spearman&#39;s rho"):  # text is HTML-escaped
         assert text in html, text
     assert "bootstrap" not in html  # the method is named, not its details
 

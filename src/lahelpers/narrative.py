@@ -13,6 +13,7 @@ from IPython.display import HTML, Markdown
 
 from lahelpers import framework
 from lahelpers.framework import variable_label
+from lahelpers.htmlsafe import md_text
 
 SMALL_N = framework.SMALL_N
 #: "What it does not show" lists the unclear pairs by name up to this many, then counts them.
@@ -57,9 +58,10 @@ def missing_list(df: pd.DataFrame, by_region: bool = True) -> Markdown:
     if miss.empty:
         return Markdown("Every authority here has a rating in our data.")
     if not by_region:
-        return Markdown(f"Not yet in our data ({len(miss)}): {_list(miss['name'])}.")
+        return Markdown(f"Not yet in our data ({len(miss)}): {_list(miss['name'].map(md_text))}.")
     lines = [
-        f"- **{r}** ({len(g)}): {_list(g['name'])}" for r, g in miss.groupby("region", sort=True)
+        f"- **{md_text(r)}** ({len(g)}): {_list(g['name'].map(md_text))}"
+        for r, g in miss.groupby("region", sort=True)
     ]
     return Markdown(f"**Not yet in our data ({len(miss)} authorities)**\n\n" + "\n".join(lines))
 
@@ -164,7 +166,8 @@ def table(df: pd.DataFrame, columns: dict[str, str] | None = None, digits: int =
     if columns:
         out = out.rename(columns=columns)
     fmt = {c: f"{{:.{digits}f}}" for c in out.select_dtypes("float").columns}
-    styler = out.style.format(fmt, na_rep="–").hide(axis="index")
+    styler = (out.style.format(na_rep="–", escape="html").format(fmt, na_rep="–", escape="html")
+              .format_index(escape="html", axis=1).hide(axis="index"))  # text from data is escaped
     return HTML(styler.to_html())
 
 

@@ -14,6 +14,7 @@ from scipy import stats as sps
 
 from lahelpers import framework, narrative, peers
 from lahelpers import stats as lstats
+from lahelpers.htmlsafe import md_text
 
 #: Below this many authorities with a score, a regional mean is flagged as resting on few.
 SMALL_REGION_N = 10
@@ -35,12 +36,12 @@ def check_region(region: str) -> str:
 
 def title(region: str) -> Markdown:
     """The report's title (a real H1, so it becomes the page title)."""
-    return Markdown(f"# Adult social care in {region}: CQC assessments of local authorities")
+    return Markdown(f"# Adult social care in {md_text(region)}: CQC assessments of local authorities")
 
 
 def heading(region: str, text: str, level: int = 2) -> Markdown:
     """A section heading naming the region (headings become the table of contents)."""
-    return Markdown(f"{'#' * level} {text}: {region}")
+    return Markdown(f"{'#' * level} {md_text(text)}: {md_text(region)}")
 
 
 def rows(df: pd.DataFrame, region: str) -> pd.DataFrame:

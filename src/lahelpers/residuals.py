@@ -26,6 +26,7 @@ from scipy import stats as sps
 
 from lahelpers import stats
 from lahelpers.framework import rating_labels, variable_label
+from lahelpers.htmlsafe import md_text
 
 #: Position of an authority against its 95% prediction interval.
 ABOVE, WITHIN, BELOW = "above expected range", "within expected range", "below expected range"
@@ -156,14 +157,14 @@ def fit_text(fit: ExpectedFit, labels: Mapping[str, str] | None = None) -> Markd
     above = fit.table[fit.table["position"] == ABOVE]
     below = fit.table[fit.table["position"] == BELOW]
     best = fit.table.head(3)
-    lead = "; ".join(f"{r.name} ({r.observed:.0f} against {r.expected:.1f} expected)"
+    lead = "; ".join(f"{md_text(r.name)} ({r.observed:.0f} against {r.expected:.1f} expected)"
                      for r in best.itertuples())
     if above.empty:
         stand = (f"No authority's {yl} lies above the 95% range its context predicts; the three "
                  f"furthest above their prediction are {lead}.")
     else:
         stand = (f"{len(above)} {'authority lies' if len(above) == 1 else 'authorities lie'} above the "
-                 f"95% range their context predicts ({', '.join(above['name'])}); the three furthest "
+                 f"95% range their context predicts ({', '.join(above['name'].map(md_text))}); the three furthest "
                  f"above their prediction are {lead}.")
     return Markdown(
         f"A straight-line model of {yl} on {preds} uses the {fit.n} authorities with every value known "

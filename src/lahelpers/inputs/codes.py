@@ -24,7 +24,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from lahelpers.inputs import catalogue, rawio
+from lahelpers.inputs import catalogue, rawio, textcheck
 
 SAME_FOOTPRINT: dict[str, tuple[str, str]] = {
     "E10000002": (
@@ -82,6 +82,7 @@ def reference() -> pd.DataFrame:
     """The 153 authorities: ``code, name, region, la_type``, sorted by code."""
     path = catalogue.raw_path("cqc_reference")
     df = rawio.read_csv(path, ["ons_code", "la_name", "region", "la_type"], dtype=str)
+    textcheck.check_reference(df, path)
     df = df.rename(columns={"ons_code": "code", "la_name": "name"})
     return df[["code", "name", "region", "la_type"]].sort_values("code").reset_index(drop=True)
 

@@ -32,6 +32,8 @@ class SourceJoin:
     rules: list[dict] = field(default_factory=list)  # {from, to, rule}
     blank: dict[str, list[str]] = field(default_factory=dict)  # column -> codes matched but blank
     columns: list[str] = field(default_factory=list)
+    #: Input values reported by :mod:`lahelpers.inputs.textcheck` ({file, row, column, value, problem}).
+    text_findings: list[dict] = field(default_factory=list)
 
     def set_missing_reason(self, code: str, reason: str) -> None:
         """Replace the recorded reason why authority ``code`` has no value (no-op if it has one)."""
@@ -234,4 +236,8 @@ class JoinReport:
                 lines.append("")
             for col, blank in s.blank.items():
                 lines.append(f"- `{col}` blank in the source for {len(blank)} matched authorities")
+            if s.text_findings:
+                lines += ["", "Input text to check (shown on pages as plain text, never as markup):"]
+                lines += [f"- {f['file']}, row {f['row']}, column `{f['column']}`: {f['problem']}: "
+                          f"{f['value'][:80]!r}" for f in s.text_findings]
         return "\n".join(lines) + "\n"

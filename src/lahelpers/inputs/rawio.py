@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from lahelpers.errors import InputError
+from lahelpers.inputs.textcheck import check_controls
 
 FETCH_FIX = "run `lahelpers data fetch` (or `lahelpers data fetch --mirror DIR`) to restore the original file"
 
@@ -66,6 +67,7 @@ def read_csv(
     if df.empty:
         raise InputError(path, "file has a header but no data rows", FETCH_FIX)
     require_columns(df, required, path)
+    check_controls(df, path)
     return df
 
 
@@ -83,6 +85,7 @@ def read_excel(path: Path, sheet: str, required: Iterable[str] = (), **kwargs) -
         )
     df = pd.read_excel(book, sheet_name=sheet, **kwargs)
     require_columns(df, required, path, what=f"sheet {sheet!r}")
+    check_controls(df, f"{path} (sheet {sheet!r})")
     return df
 
 

@@ -10,9 +10,11 @@ replaced by a ``div`` plus its spec as JSON, drawn by one local copy of the vega
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import copy
 import functools
+import hashlib
 import html
 import json
 import os
@@ -30,6 +32,8 @@ import nbformat
 from bs4 import BeautifulSoup
 from nbconvert import HTMLExporter
 from traitlets.config import Config
+
+from lahelpers.htmlsafe import https_url, md_text
 
 #: Largest acceptable page, in bytes (shared assets counted once, separately).
 PAGE_LIMIT_BYTES = 1_500_000
@@ -58,9 +62,54 @@ def _template_text(name: str) -> str:
     return (TEMPLATES / name).read_text(encoding="utf-8")
 
 
-_EMBED_OPTIONS = {"actions": False, "mode": "vega-lite", "renderer": "svg"}
+#: ``ast``: vega-embed parses expressions to an AST and runs them with vega's interpreter, so the
+#: charts need no ``eval``/``new Function`` and the page policy can refuse ``'unsafe-eval'``.
+_EMBED_OPTIONS = {"actions": False, "mode": "vega-lite", "renderer": "svg", "ast": True}
 
 _LOADER_JS = string.Template(_template_text("charts.js")).substitute(cls=CHART_CLASS, bundle=BUNDLE_PATH, options=json.dumps(_EMBED_OPTIONS))
+
+
+def script_hash(source: str) -> str:
+    """The CSP source expression allowing one inline script: ``'sha256-<base64 digest>'``."""
+    digest = hashlib.sha256(source.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+
+
+def content_security_policy(inline_scripts: Sequence[str] = ()) -> str:
+    """The Content-Security-Policy every page carries (in a ``<meta http-equiv>`` tag).
+
+    Scripts: the shared chart library (``'self'``, i.e. files beside the page) and the given inline
+    scripts by hash; no ``'unsafe-inline'`` or ``'unsafe-eval'`` scripts. No network at all
+    (``connect-src``, ``font-src``, ``media-src`` ``'none'``; images only from the page's own folder
+    or ``data:``), no plugins (``object-src 'none'``), no frames inside the page (``frame-src``),
+    no ``<base>`` or form targets. Styles: ``'self' 'unsafe-inline'``, because the page's CSS is an
+    inline ``<style>`` and Vega, vega-embed and its tooltip set inline ``style`` attributes and
+    inject ``<style>`` elements; CSS cannot run script, and with no network it cannot send anything.
+    ``frame-ancestors`` (who may frame the page) is ignored by browsers in a ``<meta>`` policy, so it
+    is not listed: a page opened from a file cannot be framed by a web site, and a server publishing
+    these pages should send ``Content-Security-Policy: frame-ancestors 'none'`` as a header.
+    """
+    scripts = " ".join(["'self'", *(script_hash(s) for s in inline_scripts)]) if inline_scripts else "'none'"
+    return "; ".join([
+        "default-src 'none'",
+        f"script-src {scripts}",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "font-src 'none'",
+        "connect-src 'none'",
+        "media-src 'none'",
+        "object-src 'none'",
+        "frame-src 'none'",
+        "worker-src 'none'",
+        "manifest-src 'none'",
+        "base-uri 'none'",
+        "form-action 'none'",
+    ])
+
+
+#: The policy of a report page with charts (the loader script by hash) and of one without scripts.
+PAGE_CSP = content_security_policy([_LOADER_JS])
+NO_SCRIPT_CSP = content_security_policy()
 
 _CSS = _template_text("report.css")
 _PAGE = string.Template(_template_text("page.html"))
@@ -193,9 +242,18 @@ def chart_spec(output: Mapping[str, Any]) -> dict[str, Any] | None:
     return None
 
 
+def script_json(value: Any) -> str:
+    """JSON safe inside a ``<script>`` block: ``<``, ``>`` and ``&`` written as ``\\u003c`` etc.
+
+    So text from data (a name holding ``</script>`` or ``<!--``) can never end or change the block.
+    """
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 def chart_html(spec: Mapping[str, Any], chart_id: str) -> str:
-    """A chart as an empty div plus its spec in a JSON script block (``</`` escaped)."""
-    payload = json.dumps(spec, separators=(",", ":"), ensure_ascii=False).replace("</", "<\\/")
+    """A chart as an empty div plus its spec in a JSON script block (see :func:`script_json`)."""
+    payload = script_json(spec)
     return (
         f'<div class="{CHART_CLASS}" id="{chart_id}" data-spec="{chart_id}-spec"></div>\n'
         f'<script type="application/json" id="{chart_id}-spec">{payload}</script>'
@@ -329,8 +387,9 @@ def provenance_html(prov: Provenance, sources: Sequence[str] | None = None) -> s
     items = []
     for s in rows:
         name = html.escape(s["title"])
-        if s.get("link"):
-            name = f'<a href="{html.escape(s["link"], quote=True)}">{name}</a>'
+        link = https_url(s.get("link"))  # links from data: https only
+        if link:
+            name = f'<a href="{html.escape(link, quote=True)}">{name}</a>'
         items.append(
             f"<li>{name}. {html.escape(s['publisher'])}. Vintage: {html.escape(str(s['vintage']))}."
             f" Licence: {html.escape(s['licence'])}.</li>"
@@ -375,6 +434,7 @@ def page_html(
         f'<script src="{BUNDLE_PATH}"></script>\n<script>{_LOADER_JS}</script>' if charts else ""
     )
     page = _PAGE.substitute(
+        csp=html.escape(PAGE_CSP if charts else NO_SCRIPT_CSP),
         lang=lang,
         title=html.escape(page_title),
         css=_CSS,
@@ -430,7 +490,7 @@ def stub_notebook(path: Path, title: str, error: str) -> None:
     """Write a one-cell notebook saying a run failed before any output existed (e.g. bad input)."""
     nb = nbformat.v4.new_notebook()
     nb.cells = [
-        nbformat.v4.new_markdown_cell(f"# {title}\n\nThis notebook could not be run."),
+        nbformat.v4.new_markdown_cell(f"# {md_text(title)}\n\nThis notebook could not be run."),
         nbformat.v4.new_code_cell(
             "",
             outputs=[
@@ -518,6 +578,7 @@ def index_html(manifest: Mapping[str, Any]) -> str:
     from lahelpers.publish.whats_new import changes_html
 
     return _INDEX.substitute(
+        csp=html.escape(NO_SCRIPT_CSP),
         run_id=run_id, css=_CSS, summary=summary, rows="".join(rows), about=about,
         whats_new=changes_html(manifest.get("changes")),
     )

@@ -23,7 +23,7 @@ import pandas as pd
 
 from lahelpers import framework
 from lahelpers.errors import InputError
-from lahelpers.inputs import catalogue, codes, rawio, validate
+from lahelpers.inputs import catalogue, codes, rawio, textcheck, validate
 from lahelpers.inputs.joins import SourceJoin
 
 #: Catalogue ids of the raw files this source reads.
@@ -114,6 +114,9 @@ def read_assessments(path: Path | None = None) -> pd.DataFrame:
     """Read the ratings dataset into one row per authority (its latest assessment)."""
     path = Path(path or catalogue.raw_path("cqc_assessments"))
     raw = rawio.read_csv(path, REQUIRED, dtype=str, keep_default_na=False, na_values=[""])
+    findings = textcheck.check_text(raw, path, codes=["ons_code"], names=["la_name"])
+    links = [c for c in ("report_url", "evidence_url") if c in raw.columns]
+    findings += textcheck.link_findings(raw, path, links)
     raw = latest_assessments(raw)
     checked = validate.raise_for(validate.cqc_input_schema(), raw, path, validate.CQC_FIXES)
     missing = codes.reference_codes() - set(checked["ons_code"])
@@ -182,6 +185,7 @@ def read_assessments(path: Path | None = None) -> pd.DataFrame:
     out["publication_date"] = pd.to_datetime(out["publication_date"]).astype("datetime64[ns]")
     for c in ["overall_pct", *framework.QS_COLUMNS, *framework.THEMES]:
         out[c] = out[c].astype(float)
+    out.attrs["text_findings"] = [f.to_dict() for f in findings]  # for the join report
     return out
 
 
@@ -208,6 +212,7 @@ def assessments_join(df: pd.DataFrame) -> SourceJoin:
             for q in framework.QS_COLUMNS
         },
         columns=["rating", "overall_pct", *framework.QS_COLUMNS],
+        text_findings=list(df.attrs.get("text_findings", [])),
     )
 
 
@@ -224,6 +229,7 @@ def read_pilots(path: Path | None = None) -> pd.DataFrame:
     raw = rawio.read_csv(
         path, ["ons_code", "la_name", "indicative_rating", *qs, "publication_date"], dtype=str
     )
+    textcheck.check_text(raw, path, codes=["ons_code"], names=["la_name"])
     unknown = set(raw["ons_code"]) - codes.reference_codes()
     if unknown:
         bad = raw.index[raw["ons_code"].isin(unknown)][0]
