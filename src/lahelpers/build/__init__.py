@@ -1,10 +1,13 @@
 """Build ``data/processed`` from ``data/raw``: one validated table of the 153 authorities.
 
-Steps: verify every raw input against the catalogue checksums; read the CQC assessments and each
-context source (each source module returns values keyed by the 2023 code plus a join record);
-left-join everything onto the 153 so no authority is lost; validate with pandera; write all outputs
-into a temporary folder and swap it in, so a failed build leaves no half-written output. The build is
-skipped when neither the inputs' checksums nor the package's code have changed since the last one.
+Steps: verify every raw input against the catalogue checksums (size and mtime against the last
+build's stamp as a fast path, the hash when they differ, so an edited or deleted raw file is never
+"up to date"); read the CQC assessments and each context source (each source module returns values
+keyed by the 2023 code plus a join record); left-join everything onto the 153 so no authority is
+lost; validate with pandera; write all outputs into a new folder beside ``data/processed`` and swap
+it in only after everything succeeded, so a failed build (bad input, read-only folder, full disk)
+leaves the previous data as it was and nothing behind. The build is skipped when neither the inputs'
+checksums nor the package's code have changed since the last one.
 """
 
 from __future__ import annotations
@@ -154,10 +157,10 @@ def _swap_in(tmp: Path, target: Path) -> None:
     try:
         os.replace(tmp, target)
     except BaseException:
-        os.replace(old / target.name, target)
+        os.replace(old / target.name, target)  # if even this fails, the data stays in ``old``
+        os.rmdir(old)
         raise
-    finally:
-        shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def _write_all(tmp: Path, fp: str, raw: dict[str, Any]) -> None:
