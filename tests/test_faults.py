@@ -64,7 +64,8 @@ def project(pristine: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     ):
         monkeypatch.setenv(name, str(proj / sub))
     monkeypatch.delenv("LAHELPERS_MIRROR", raising=False)
-    monkeypatch.setattr(fetch, "BACKOFF", 0.0)  # retries stay bounded; no waiting between them
+    # retries stay bounded; no waiting between them (raising=False: the same cases run on old code)
+    monkeypatch.setattr(fetch, "BACKOFF", 0.0, raising=False)
     codes.reference.cache_clear()
     codes.lad_to_utla.cache_clear()
     return proj
