@@ -564,3 +564,46 @@ def test_kernels_run_over_ipc_without_tcp_warning(tmp_path, capfd, warm):
     assert "TRANSPORT ipc" in _stdout(result.folder / "executed" / "k.ipynb")
     captured = capfd.readouterr()
     assert "over TCP" not in captured.err + captured.out
+
+
+@pytest.mark.parametrize("manifest_writable", [True, False], ids=["manifest-rewritten", "manifest-removed"])
+def test_disk_full_at_the_end_leaves_no_manifest_saying_running(tmp_path, monkeypatch, manifest_writable):
+    """The disk fills as the index is written: the run fails with the OS error, and its manifest
+    says failed (or, if even that cannot be written, is gone) -- never "running"."""
+    import errno
+
+    nb_dir = write_test_notebooks(tmp_path / "nbs", sleep=0)
+
+    def pool_with_output(jobs, folder, *args, **kwargs):
+        (folder / "executed").mkdir()
+        (folder / "executed" / "01_national.ipynb").write_text("{}")  # a finished notebook: kept
+        return _ok_pool(jobs, folder)
+
+    monkeypatch.setattr(run, "_run_pool", pool_with_output)
+    real_manifest = report.write_manifest
+    writes = []
+
+    def write_manifest(folder, manifest):
+        writes.append(manifest["status"])
+        if not manifest_writable and len(writes) > 1:
+            raise OSError(errno.ENOSPC, "No space left on device", str(folder / "manifest.json"))
+        return real_manifest(folder, manifest)
+
+    def write_index(folder, manifest):
+        raise OSError(errno.ENOSPC, "No space left on device", str(folder / "index.html"))
+
+    monkeypatch.setattr(report, "write_manifest", write_manifest)
+    monkeypatch.setattr(report, "write_index", write_index)
+    with pytest.raises(OSError, match="No space left"):
+        run.run_reports(
+            regions=[], notebooks=["01_national"], notebooks_dir=nb_dir,
+            reports_root=tmp_path / "reports", run_id="r", progress=False,
+        )
+    manifest = tmp_path / "reports" / "r" / "manifest.json"
+    if manifest_writable:
+        saved = json.loads(manifest.read_text())
+        assert saved["status"] == "failed" and "No space left on device" in saved["error"]
+    else:
+        assert not manifest.exists()
+    assert (tmp_path / "reports" / "r" / "executed" / "01_national.ipynb").is_file()
+    assert run.latest_run(tmp_path / "reports") is None
