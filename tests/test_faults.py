@@ -454,7 +454,7 @@ CASES = [
     Case(
         "no network, one source",
         unreachable(1),
-        r"failed  \S+ .*\n +cannot connect to 127\.0\.0\.1:\d+ \(no network, or the server is down\), after 4 attempts\n.*\nhint: .*MIRROR=DIR",
+        r"failed  \S+ +cannot connect to 127\.0\.0\.1:\d+ \(no network, or the server is down\), after 4 attempts\n.*\nhint: .*MIRROR=DIR",
     ),
 ]
 

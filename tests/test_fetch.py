@@ -292,7 +292,7 @@ def test_refused_connection_is_one_line_and_one_hint(raw: Path, quick_retries: i
     text = report.text()
     assert text.count(f"cannot connect to 127.0.0.1:{port}") == 3
     assert text.count("hint:") == 1 and "MIRROR=DIR" in text
-    assert len(text.splitlines()) == 3 * 2 + 2  # per source: status + reason; totals; hint
+    assert len(text.splitlines()) == 3 + 2  # one line per source; totals; hint
 
 
 # ---- --accept-new takes the new file even when the local copy matches the catalogue

@@ -60,10 +60,12 @@ class FetchReport:
         return [o for o in self.outcomes if not o.ok]
 
     def text(self) -> str:
-        """A readable table of outcomes, problems first."""
+        """A readable table of outcomes, problems first; a source the network failed is one line."""
         rows = sorted(self.outcomes, key=lambda o: (o.ok, o.id))
         lines = [
-            f"{o.status:>8}  {o.id:<28} {o.file}" + (f"\n          {o.detail}" if o.detail else "")
+            f"{o.status:>8}  {o.id:<28} {o.detail}"
+            if o.network
+            else f"{o.status:>8}  {o.id:<28} {o.file}" + (f"\n          {o.detail}" if o.detail else "")
             for o in rows
         ]
         n_bad = len(self.problems())
