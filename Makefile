@@ -18,7 +18,7 @@ help:
 	@echo "make unit               the unit tests only: no data mirror needed, about a minute"
 	@echo "make lint               ruff over src, tests, notebooks and benchmarks"
 	@echo "make bench              the speed and size benchmarks (benchmarks/README.md)"
-	@echo "make clean              delete the built data (data/processed)"
+	@echo "make clean              delete the built data (data/processed, keeping its README.md)"
 	@echo "MIRROR=DIR (or LAHELPERS_MIRROR) copies inputs from a local folder: fully offline."
 
 all: reports
@@ -26,11 +26,15 @@ all: reports
 setup: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
+	@echo "Setting up $(VENV) (once; about a minute): creating the virtual environment..."
 	$(PYTHON) -m venv $(VENV)
+	@echo "Installing lahelpers and its dependencies into $(VENV) (quietly; this is the slow part)..."
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev]"
+	@echo "Registering the Jupyter kernel the reports run on..."
 	$(BIN)/python -m ipykernel install --prefix $(VENV) --name python3 > /dev/null
 	touch $@
+	@echo "Done: run commands as $(BIN)/lahelpers, or 'source $(VENV)/bin/activate' first."
 
 data: setup
 	$(BIN)/lahelpers data fetch $(MIRROR_ARG)
@@ -53,4 +57,5 @@ bench: data
 	$(BIN)/python benchmarks/bench_run.py
 
 clean:
-	rm -rf data/processed/*.parquet data/processed/*.csv data/processed/*.json data/processed/*.md
+	if [ -d data/processed ]; then find data/processed -mindepth 1 -maxdepth 1 ! -name README.md -exec rm -rf {} +; fi
+	rm -rf data/.processed-new-* data/.processed-old-*

@@ -58,3 +58,13 @@ def test_run_list_unknown_region_fails_with_suggestion() -> None:
     result = CliRunner().invoke(main, ["run", "--list", "--region", "Londn"])
     assert result.exit_code != 0
     assert "did you mean 'London'" in result.output
+
+
+def test_notebook_example_from_help_works_without_suffix() -> None:
+    """`--help` gives `--notebook 01_national_overview`; that exact spelling must work."""
+    assert "e.g. 01_national_overview" in " ".join(CliRunner().invoke(main, ["run", "--help"]).output.split())
+    result = CliRunner().invoke(main, ["run", "--list", "--notebook", "01_national_overview"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "01_national_overview\t01_national_overview.ipynb\t", "1 reports"
+    ]

@@ -292,3 +292,79 @@ def test_rawio_bad_sheet(tmp_path: Path) -> None:
     pd.DataFrame({"a": [1]}).to_excel(p, sheet_name="one", index=False)
     with pytest.raises(InputError, match=r"sheet 'two' not found; sheets are \['one'\]"):
         rawio.read_excel(p, "two")
+
+
+def test_half_score_fails_validation(tmp_path: Path, real_csv: Path) -> None:
+    """2.5 is not a score CQC gives; it must not be truncated into the overall %."""
+
+    def edit(d):
+        d.loc[_row_of(d, "Camden"), "qs1_assessing_needs"] = "2.5"
+        return d
+
+    p = _write_variant(real_csv, tmp_path, edit)
+    row = _row_of(pd.read_csv(p), "Camden") + 2
+    with pytest.raises(
+        InputError,
+        match=rf"row {row}, column 'qs1_assessing_needs': .*2.5 fails whole number.*whole numbers 1 to 4",
+    ):
+        cqc.read_assessments(p)
+
+
+@pytest.mark.parametrize(("date", "precision"), [("2099-01-01", "day"), ("2099-03", "month"), ("2099", "year")])
+def test_future_publication_date_fails(
+    tmp_path: Path, real_csv: Path, date: str, precision: str
+) -> None:
+    def edit(d):
+        i = _row_of(d, "Camden")
+        d.loc[i, "publication_date"], d.loc[i, "publication_date_precision"] = date, precision
+        return d
+
+    p = _write_variant(real_csv, tmp_path, edit)
+    row = _row_of(pd.read_csv(p), "Camden") + 2
+    with pytest.raises(
+        InputError,
+        match=rf"row {row}, column 'publication_date': .*'{date}' fails not in the future.*no later than today",
+    ):
+        cqc.read_assessments(p)
+
+
+def test_this_month_is_not_the_future(tmp_path: Path, real_csv: Path) -> None:
+    today = pd.Timestamp.now(tz="UTC")
+
+    def edit(d):
+        i = _row_of(d, "Camden")
+        d.loc[i, "publication_date"] = today.strftime("%Y-%m")
+        d.loc[i, "publication_date_precision"] = "month"
+        return d
+
+    df = cqc.read_assessments(_write_variant(real_csv, tmp_path, edit)).set_index("code")
+    assert df.loc["E09000007", "publication_date"] == pd.Timestamp(today.strftime("%Y-%m-01"))
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("exceptions:\n  E09000007: [unclosed\n", r"row \d+: not valid YAML"),
+        ("- E09000007\n", r"expected a mapping under 'exceptions:', found list"),
+        ("exceptions:\n  - E09000007\n", r"expected a mapping under 'exceptions:', found list"),
+        ("exceptions:\n  E99999999: reason\n", r"entry 'E99999999' is not an April 2023 code"),
+        ("exceptions:\n  E09000007: ''\n", r"entry 'E09000007' has no reason"),
+    ],
+)
+def test_malformed_rating_exceptions(tmp_path: Path, text: str, message: str) -> None:
+    from lahelpers.inputs import validate
+
+    path = tmp_path / "rating_exceptions.yaml"
+    path.write_text(text)
+    with pytest.raises(InputError, match=rf"rating_exceptions.yaml.*{message}.*Fix: write it as a mapping"):
+        validate.rating_exceptions(path)
+
+
+def test_rating_exceptions_read(tmp_path: Path) -> None:
+    from lahelpers.inputs import validate
+
+    path = tmp_path / "rating_exceptions.yaml"
+    path.write_text("# none yet\n")
+    assert validate.rating_exceptions(path) == {}
+    path.write_text("exceptions:\n  E09000007: published this way by CQC\n")
+    assert validate.rating_exceptions(path) == {"E09000007": "published this way by CQC"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import http.server
 import shutil
+import socket
 import threading
 from functools import partial
 from pathlib import Path
@@ -220,3 +221,159 @@ def test_accept_new_installs_a_valid_file_and_records_its_checksum(
     assert recorded.sha256 == new_sha and recorded.bytes == new_file.stat().st_size
     real = catalogue.load_catalogue(real_data / "catalogue.yaml")[sid]
     assert real.sha256 == old.sha256
+# ---- no network, stalled and failing servers (all on 127.0.0.1; bounded by counts, not clocks)
+
+
+@pytest.fixture
+def quick_retries(monkeypatch: pytest.MonkeyPatch) -> int:
+    """Short timeouts, two retries, no backoff: the same code path, without the waiting."""
+    monkeypatch.setattr(fetch, "CONNECT_TIMEOUT", 2.0)
+    monkeypatch.setattr(fetch, "READ_TIMEOUT", 0.5)
+    monkeypatch.setattr(fetch, "RETRIES", 2)
+    monkeypatch.setattr(fetch, "BACKOFF", 0.0)
+    return 2
+
+
+@pytest.fixture
+def stalling_server():
+    """A server on 127.0.0.1 that accepts every connection and never sends a byte."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    accepted: list[socket.socket] = []
+    stop = threading.Event()
+
+    def serve() -> None:
+        listener.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                continue
+            accepted.append(conn)  # held open, never answered
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}", accepted
+    stop.set()
+    thread.join()
+    for conn in accepted:
+        conn.close()
+    listener.close()
+
+
+def _status_server(statuses: list[int], body: bytes):
+    """A server on 127.0.0.1 answering each GET with the next status (the last one repeats)."""
+    seen: list[int] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 -- http.server's name
+            status = statuses[min(len(seen), len(statuses) - 1)]
+            seen.append(status)
+            payload = body if status == 200 else b"busy"
+            self.send_response(status)
+            if status == 429:
+                self.send_header("Retry-After", "3600")  # not obeyed: the wait stays bounded
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}", seen
+
+
+def test_stalled_server_times_out_after_bounded_retries(
+    stalling_server, raw: Path, quick_retries: int
+) -> None:
+    base, accepted = stalling_server
+    src = _source(raw, "s", b"x", url=f"{base}/s.csv")
+    out = fetch.fetch_one(src, mirror=None)
+    assert out.status == "failed" and out.network
+    assert out.detail == (
+        f"127.0.0.1:{base.rsplit(':', 1)[1]} accepted the connection but sent nothing for 0.5 s, "
+        "after 3 attempts"
+    )
+    assert len(accepted) == quick_retries + 1
+    assert not (raw / src.file).exists()
+
+
+@pytest.mark.parametrize("status", [500, 429, 503])
+def test_server_errors_retried_a_bounded_number_of_times(
+    status: int, raw: Path, quick_retries: int
+) -> None:
+    httpd, base, seen = _status_server([status], b"")
+    try:
+        out = fetch.fetch_one(_source(raw, "e", b"x", url=f"{base}/e.csv"), mirror=None)
+    finally:
+        httpd.shutdown()
+    assert seen == [status] * (quick_retries + 1)
+    assert out.status == "failed" and out.network
+    assert "kept answering with an HTTP error" in out.detail and f"{status}" in out.detail
+    assert "\n" not in out.detail
+
+
+def test_busy_server_then_success(raw: Path, quick_retries: int) -> None:
+    content = b"code,value\nE06000001,1\n"
+    httpd, base, seen = _status_server([429, 500, 200], content)
+    try:
+        out = fetch.fetch_one(_source(raw, "b", content, url=f"{base}/b.csv"), mirror=None)
+    finally:
+        httpd.shutdown()
+    assert seen == [429, 500, 200]
+    assert out.status == "fetched", out.detail
+    assert (raw / "folder" / "b.csv").read_bytes() == content
+
+
+def test_refused_connection_is_one_line_and_one_hint(raw: Path, quick_retries: int) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # closed once the block ends: nothing listens there
+    report = fetch.FetchReport(
+        [fetch.fetch_one(_source(raw, n, b"x", url=f"http://127.0.0.1:{port}/{n}.csv"), None) for n in "abc"]
+    )
+    text = report.text()
+    assert text.count(f"cannot connect to 127.0.0.1:{port}") == 3
+    assert text.count("hint:") == 1 and "MIRROR=DIR" in text
+    assert len(text.splitlines()) == 3 + 2  # one line per source; totals; hint
+
+
+# ---- --accept-new takes the new file even when the local copy matches the catalogue
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project of one source (its own catalogue), whose data/raw copy matches the catalogue."""
+    old = b"code,value\nE06000001,1\n"
+    (tmp_path / "data" / "raw" / "folder").mkdir(parents=True)
+    (tmp_path / "data" / "raw" / "folder" / "n.csv").write_bytes(old)
+    (tmp_path / "data" / "catalogue.yaml").write_text(
+        "sources:\n- id: n\n  file: folder/n.csv\n  title: t\n  publisher: p\n  licence: l\n"
+        f"  vintage: v\n  url: null\n  publisher_url: null\n  sha256: {hashlib.sha256(old).hexdigest()}\n"
+        f"  bytes: {len(old)}\n"
+    )
+    monkeypatch.setenv("LAHELPERS_ROOT", str(tmp_path))
+    monkeypatch.delenv("LAHELPERS_RAW", raising=False)
+    return tmp_path
+
+
+def test_accept_new_takes_the_new_file_when_local_copy_matches(project: Path) -> None:
+    new = b"code,value\nE06000001,2\n"
+    (project / "mirror" / "folder").mkdir(parents=True)
+    (project / "mirror" / "folder" / "n.csv").write_bytes(new)
+    report = fetch.fetch(mirror=project / "mirror", accept_new=["n"], progress=False, trial=lambda s, p: None)
+    assert [(o.id, o.status) for o in report.outcomes] == [("n", "accepted")]
+    assert (project / "data" / "raw" / "folder" / "n.csv").read_bytes() == new
+    assert catalogue.load_catalogue()["n"].sha256 == hashlib.sha256(new).hexdigest()
+
+
+def test_accept_new_with_nothing_new_says_so(project: Path) -> None:
+    (project / "mirror").mkdir()
+    shutil.copytree(project / "data" / "raw" / "folder", project / "mirror" / "folder")
+    before = (project / "data" / "catalogue.yaml").read_text()
+    report = fetch.fetch(mirror=project / "mirror", accept_new=["n"], progress=False, trial=lambda s, p: None)
+    assert report.outcomes[0].status == "ok" and "nothing new to accept" in report.outcomes[0].detail
+    assert (project / "data" / "catalogue.yaml").read_text() == before

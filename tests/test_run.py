@@ -238,11 +238,11 @@ def test_failed_run_does_not_move_latest(mixed):
     assert run.latest_run(mixed["root"]) is None
 
 
-def test_successful_runs_move_latest_and_never_overwrite(tmp_path):
+def test_successful_runs_move_latest_and_never_overwrite(tmp_path, monkeypatch):
     nb_dir = write_test_notebooks(tmp_path / "nbs", sleep=0)
     root = tmp_path / "reports"
+    monkeypatch.setattr(run, "DEFAULT_NOTEBOOKS", ("01_national.ipynb",))  # the full plan here
     kw = dict(
-        notebooks=["01_national.ipynb"],
         notebooks_dir=nb_dir,
         reports_root=root,
         progress=False,
@@ -434,3 +434,177 @@ def test_cold_kernels_when_asked(tmp_path):
     )
     pids = {re.search(r"PID (\d+)", _stdout(result.folder / r.executed)).group(1) for r in result.results}
     assert len(pids) == 2
+
+
+# ---- partial runs, interrupted and killed runs, kernels over IPC
+
+
+def _ok_pool(jobs, folder, *args, **kwargs):
+    """Stand-in for the worker pool: every job "succeeds" at once (no kernels)."""
+    return [
+        run.JobResult(name=j.name, notebook=str(j.notebook), parameters=dict(j.parameters), status="ok")
+        for j in jobs
+    ]
+
+
+def test_partial_runs_never_move_latest_and_are_listed(tmp_path, monkeypatch):
+    nb_dir = write_test_notebooks(tmp_path / "nbs", sleep=0)
+    root = tmp_path / "reports"
+    monkeypatch.setattr(run, "DEFAULT_NOTEBOOKS", ("01_national.ipynb", "region_profile.ipynb"))
+    monkeypatch.setattr(run, "_run_pool", _ok_pool)
+    kw = dict(notebooks_dir=nb_dir, reports_root=root, progress=False)
+    full = run.run_reports(run_id="full", **kw)
+    assert full.complete and full.latest_updated
+    one = run.run_reports(run_id="one-notebook", notebooks=["01_national"], regions=[], **kw)
+    region = run.run_reports(run_id="one-region", regions=["London"], **kw)
+    for partial in (one, region):
+        assert partial.exit_code == 0 and not partial.complete and not partial.latest_updated
+        assert json.loads(partial.manifest.read_text())["scope"] == "partial"
+        assert "partial run" in partial.summary()
+    assert run.latest_run(root).name == "full"
+    listed = BeautifulSoup((root / run.PARTIAL_INDEX).read_text(), "html.parser")
+    links = [a["href"] for a in listed.find_all("a")]
+    assert links == ["latest/index.html", "one-region/index.html", "one-notebook/index.html"]
+    assert json.loads((root / "full" / "manifest.json").read_text())["scope"] == "full"
+
+
+def test_interrupted_run_lists_what_finished(tmp_path, monkeypatch):
+    """Ctrl-C while the third of four notebooks runs: the manifest keeps the ones that finished."""
+    import signal
+
+    md = nbformat.v4.new_markdown_cell
+    nb_dir = tmp_path / "nbs"
+    nb_dir.mkdir()
+    for name in "abcd":
+        write_notebook(nb_dir / f"{name}.ipynb", [md(f"# {name}")])
+
+    def fake_execute(job, folder, *args, **kwargs):
+        if job.name == "c":
+            os.kill(os.getpid(), signal.SIGINT)  # the user presses Ctrl-C now
+        return run.JobResult(name=job.name, notebook=str(job.notebook), parameters={}, status="ok")
+
+    monkeypatch.setattr(run, "execute_job", fake_execute)
+    with pytest.raises(KeyboardInterrupt):
+        run.run_reports(
+            regions=[], notebooks=["a", "b", "c", "d"], workers=1, notebooks_dir=nb_dir,
+            reports_root=tmp_path / "reports", run_id="r", progress=False,
+        )
+    manifest = json.loads((tmp_path / "reports" / "r" / "manifest.json").read_text())
+    statuses = {n["name"]: n["status"] for n in manifest["notebooks"]}
+    assert manifest["status"] == "interrupted"
+    assert {k: statuses[k] for k in "abc"} == {"a": "ok", "b": "ok", "c": "ok"}
+    assert statuses["d"] in {"ok", "not run"}
+    banner = BeautifulSoup((tmp_path / "reports" / "r" / "index.html").read_text(), "html.parser")
+    assert "This run was interrupted" in banner.find(class_="failed").get_text(" ")
+
+
+KILLED_RUN = """
+import sys, time
+from pathlib import Path
+from lahelpers.publish import run
+run.execute_job = lambda *a, **k: time.sleep(600)  # a notebook that is still running
+run.run_reports(regions=[], notebooks=["a"], notebooks_dir=Path(sys.argv[1]),
+                reports_root=Path(sys.argv[2]), run_id="killed", progress=False)
+"""
+
+
+def test_killed_run_is_marked_abandoned_by_the_next(tmp_path, monkeypatch):
+    import signal
+    import subprocess
+    import sys
+
+    md = nbformat.v4.new_markdown_cell
+    nb_dir = tmp_path / "nbs"
+    nb_dir.mkdir()
+    write_notebook(nb_dir / "a.ipynb", [md("# a")])
+    root = tmp_path / "reports"
+    manifest = root / "killed" / "manifest.json"
+    proc = subprocess.Popen([sys.executable, "-c", KILLED_RUN, str(nb_dir), str(root)])
+    try:
+        while not (manifest.is_file() and '"running"' in manifest.read_text()):
+            try:  # until the run has started (its manifest says "running"), or it ends by itself
+                proc.wait(0.2)
+                pytest.fail(f"the run ended by itself with status {proc.returncode}")
+            except subprocess.TimeoutExpired:
+                continue
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    assert json.loads(manifest.read_text())["status"] == "running"  # what SIGKILL leaves
+    monkeypatch.setattr(run, "_run_pool", _ok_pool)
+    run.run_reports(regions=[], notebooks=["a"], notebooks_dir=nb_dir, reports_root=root, progress=False)
+    after = json.loads(manifest.read_text())
+    assert after["status"] == "abandoned" and str(proc.pid) in after["error"]
+    assert "abandoned" in (root / "killed" / "index.html").read_text()
+
+
+def test_a_live_run_is_not_marked_abandoned(tmp_path):
+    (tmp_path / "live").mkdir()
+    live = {"status": "running", "pid": os.getpid(), "host": __import__("socket").gethostname()}
+    (tmp_path / "live" / "manifest.json").write_text(json.dumps(live))
+    assert run.mark_abandoned(tmp_path, lambda *a: None) == []
+
+
+KERNEL_INFO = (
+    "import json\nfrom ipykernel.connect import get_connection_info\n"
+    "print('TRANSPORT', json.loads(get_connection_info())['transport'])"
+)
+
+
+@pytest.mark.parametrize("warm", [True, False], ids=["warm", "cold"])
+def test_kernels_run_over_ipc_without_tcp_warning(tmp_path, capfd, warm):
+    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    nb_dir = tmp_path / "nbs"
+    nb_dir.mkdir()
+    write_notebook(nb_dir / "k.ipynb", [md("# K"), code(KERNEL_INFO)])
+    result = run.run_reports(
+        regions=[], notebooks=["k"], workers=1, notebooks_dir=nb_dir,
+        reports_root=tmp_path / "reports", progress=False, warm_kernels=warm,
+    )
+    assert result.exit_code == 0, result.failed
+    assert "TRANSPORT ipc" in _stdout(result.folder / "executed" / "k.ipynb")
+    captured = capfd.readouterr()
+    assert "over TCP" not in captured.err + captured.out
+
+
+@pytest.mark.parametrize("manifest_writable", [True, False], ids=["manifest-rewritten", "manifest-removed"])
+def test_disk_full_at_the_end_leaves_no_manifest_saying_running(tmp_path, monkeypatch, manifest_writable):
+    """The disk fills as the index is written: the run fails with the OS error, and its manifest
+    says failed (or, if even that cannot be written, is gone) -- never "running"."""
+    import errno
+
+    nb_dir = write_test_notebooks(tmp_path / "nbs", sleep=0)
+
+    def pool_with_output(jobs, folder, *args, **kwargs):
+        (folder / "executed").mkdir()
+        (folder / "executed" / "01_national.ipynb").write_text("{}")  # a finished notebook: kept
+        return _ok_pool(jobs, folder)
+
+    monkeypatch.setattr(run, "_run_pool", pool_with_output)
+    real_manifest = report.write_manifest
+    writes = []
+
+    def write_manifest(folder, manifest):
+        writes.append(manifest["status"])
+        if not manifest_writable and len(writes) > 1:
+            raise OSError(errno.ENOSPC, "No space left on device", str(folder / "manifest.json"))
+        return real_manifest(folder, manifest)
+
+    def write_index(folder, manifest):
+        raise OSError(errno.ENOSPC, "No space left on device", str(folder / "index.html"))
+
+    monkeypatch.setattr(report, "write_manifest", write_manifest)
+    monkeypatch.setattr(report, "write_index", write_index)
+    with pytest.raises(OSError, match="No space left"):
+        run.run_reports(
+            regions=[], notebooks=["01_national"], notebooks_dir=nb_dir,
+            reports_root=tmp_path / "reports", run_id="r", progress=False,
+        )
+    manifest = tmp_path / "reports" / "r" / "manifest.json"
+    if manifest_writable:
+        saved = json.loads(manifest.read_text())
+        assert saved["status"] == "failed" and "No space left on device" in saved["error"]
+    else:
+        assert not manifest.exists()
+    assert (tmp_path / "reports" / "r" / "executed" / "01_national.ipynb").is_file()
+    assert run.latest_run(tmp_path / "reports") is None

@@ -8,12 +8,15 @@ from pathlib import Path
 import click
 
 from lahelpers import paths
-from lahelpers.errors import InputError
+from lahelpers.errors import InputError, os_error_message
 
 MIRROR_HELP = (
     "Copy inputs from this local mirror (laid out like data/raw, one folder per source) instead of "
     "downloading. Default: $LAHELPERS_MIRROR if set."
 )
+
+#: ``--workers``: a whole number of at least 1 (0 or -1 would run nothing, or hang).
+WORKERS = click.IntRange(min=1)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -36,7 +39,12 @@ def _do_fetch(
     if accept_new:  # only then is the build needed (it validates the new file)
         from lahelpers.build import trial_build as trial
     mirror = mirror or paths.default_mirror()
-    report = fetch.fetch(list(only) or None, mirror, list(accept_new), replace, trial=trial)
+    try:
+        report = fetch.fetch(list(only) or None, mirror, list(accept_new), replace, trial=trial)
+    except InputError as err:
+        raise click.ClickException(str(err)) from None
+    except OSError as err:
+        raise click.ClickException(os_error_message(err, "data/raw is as it was")) from None
     click.echo(report.text())
     if not report.ok:
         raise click.ClickException(
@@ -75,6 +83,9 @@ def build_cmd(force: bool) -> None:
         result = build.build(force=force)
     except InputError as err:
         raise click.ClickException(str(err)) from None
+    except OSError as err:
+        msg = os_error_message(err, "data/processed is as it was; nothing new was left behind")
+        raise click.ClickException(f"build failed: {msg}") from None
     click.echo(result.message)
     if result.built:
         click.echo(f"join report: {result.folder / 'join_report.md'}")
@@ -175,13 +186,16 @@ def ratings_seed_cmd(mirror: Path, write: bool) -> None:
     help="Run the region profile for this region only (repeatable).",
 )
 @click.option(
-    "--workers", type=int, default=None, help="Parallel workers (default: number of cores)."
+    "--workers",
+    type=WORKERS,
+    default=None,
+    help="Parallel workers, 1 or more (default: number of cores).",
 )
 @click.option(
     "--notebook",
     "notebooks",
     multiple=True,
-    help="Run only this notebook (repeatable), e.g. 01_national_overview.",
+    help="Run only this notebook (repeatable), e.g. 01_national_overview (.ipynb optional).",
 )
 @click.option(
     "--list",
@@ -211,13 +225,17 @@ def run_cmd(
         )
     except ValueError as err:
         raise click.ClickException(str(err)) from None
+    except OSError as err:
+        raise click.ClickException(
+            f"run failed: {os_error_message(err, 'reports/latest is as it was')}"
+        ) from None
     click.echo(result.summary())
     sys.exit(result.exit_code)
 
 
 @main.command("all")
 @click.option("--mirror", type=click.Path(file_okay=False, path_type=Path), help=MIRROR_HELP)
-@click.option("--workers", type=int, default=None, help="Parallel workers for the reports.")
+@click.option("--workers", type=WORKERS, default=None, help="Parallel workers for the reports (1 or more).")
 @click.pass_context
 def all_cmd(ctx: click.Context, mirror: Path | None, workers: int | None) -> None:
     """The main job end to end: fetch, build, then run every report."""

@@ -15,7 +15,10 @@ import pandas as pd
 from lahelpers.errors import InputError
 from lahelpers.inputs.textcheck import check_controls
 
-FETCH_FIX = "run `lahelpers data fetch` (or `lahelpers data fetch --mirror DIR`) to restore the original file"
+FETCH_FIX = (
+    "run `lahelpers data fetch --replace` (add `--mirror DIR` to copy from a mirror) to restore "
+    "the original file"
+)
 
 
 def _check_exists(path: Path) -> None:

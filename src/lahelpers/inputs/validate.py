@@ -6,6 +6,7 @@ so a bad file fails the build before anything reaches ``data/processed``.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -39,7 +40,14 @@ def raise_for(
         return schema.validate(df, lazy=True)
     except pa.errors.SchemaErrors as err:
         cases = err.failure_cases
-        cases = cases.sort_values("index", na_position="first", kind="stable")
+        # Rows first; a check that could not even run on a column (its values failed to coerce,
+        # reported row by row) adds only a table-level Python error, left out as noise.
+        noise = cases["index"].isna() & cases["failure_case"].astype(str).str.match(
+            r"^(TypeError|ValueError)\("
+        )
+        if not noise.all():
+            cases = cases[~noise]
+        cases = cases.sort_values("index", na_position="last", kind="stable")
         first = cases.iloc[0]
         column = first["column"] if isinstance(first["column"], str) else None
         idx = first["index"]
@@ -55,8 +63,33 @@ def raise_for(
         raise InputError(file, "; ".join(listed) + more, fix, row=row, column=column) from None
 
 
+def _is_whole(value: float) -> bool:
+    """True for a whole number (``3`` or ``3.0``), False for ``2.5``."""
+    return float(value).is_integer()
+
+
 def _score(nullable: bool = True) -> pa.Column:
-    return pa.Column(float, pa.Check.in_range(1, 4), nullable=nullable, coerce=True)
+    """A quality statement score: a whole number 1 to 4 (2.5 is not a score CQC gives)."""
+    return pa.Column(
+        float,
+        [
+            pa.Check.in_range(1, 4),
+            pa.Check(_is_whole, element_wise=True, ignore_na=True, error="whole number"),
+        ],
+        nullable=nullable,
+        coerce=True,
+    )
+
+
+def _not_in_future(value: str) -> bool:
+    """True when a YYYY, YYYY-MM or YYYY-MM-DD date starts no later than today (UTC).
+
+    Text that is not such a date passes here: the pattern check reports it.
+    """
+    if not re.match(DATE_PATTERN, str(value)):
+        return True
+    today = pd.Timestamp.now(tz="UTC").strftime("%Y-%m-%d")
+    return str(value) <= today[: len(str(value))]
 
 
 def cqc_input_schema() -> pa.DataFrameSchema:
@@ -77,7 +110,12 @@ def cqc_input_schema() -> pa.DataFrameSchema:
             **{c: _score() for c in qs_source},
             "publication_date": pa.Column(
                 str,
-                pa.Check.str_matches(DATE_PATTERN, error="date YYYY, YYYY-MM or YYYY-MM-DD"),
+                [
+                    pa.Check.str_matches(DATE_PATTERN, error="date YYYY, YYYY-MM or YYYY-MM-DD"),
+                    pa.Check(
+                        _not_in_future, element_wise=True, ignore_na=True, error="not in the future"
+                    ),
+                ],
                 nullable=True,
             ),
             "publication_date_precision": pa.Column(
@@ -104,7 +142,7 @@ CQC_FIXES = {
     "ons_code": "use the authority's April 2023 ONS code from cqc/la_reference_153.csv, one row per authority",
     "overall_rating": "use one of Outstanding, Good, Requires improvement, Inadequate, or leave blank",
     "overall_score_pct": "an overall % lies between 25 and 100; leave blank if unknown",
-    "publication_date": "write the date as YYYY-MM-DD, YYYY-MM or YYYY",
+    "publication_date": "write the date as YYYY-MM-DD, YYYY-MM or YYYY, no later than today",
     "publication_date_precision": "use day, month or year",
     **{
         c: "quality statement scores are whole numbers 1 to 4; leave blank if unknown"
@@ -113,17 +151,44 @@ CQC_FIXES = {
 }
 
 
-def rating_exceptions() -> dict[str, str]:
+RATING_EXCEPTIONS_FIX = (
+    "write it as a mapping under 'exceptions:', one line per authority, e.g.\n"
+    "exceptions:\n  E09000007: \"published this way by CQC (report of 2025-02-14)\""
+)
+
+
+def rating_exceptions(path: Path | None = None) -> dict[str, str]:
     """Known, documented rating/% band inconsistencies: ``{code: reason}``.
 
     A rating outside its % band fails the build unless recorded in ``data/rating_exceptions.yaml``;
-    a recorded one is kept and flagged in ``rating_flag``.
+    a recorded one is kept and flagged in ``rating_flag``. A file that is not valid YAML, or not a
+    mapping of April 2023 codes to non-empty reasons under ``exceptions:``, raises InputError.
     """
-    path = paths.project_root() / "data" / "rating_exceptions.yaml"
+    path = path or paths.project_root() / "data" / "rating_exceptions.yaml"
     if not path.is_file():
         return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return {str(k): str(v) for k, v in (data.get("exceptions") or {}).items()}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        row = mark.line + 1 if mark is not None else None
+        problem = getattr(err, "problem", None) or "not valid YAML"
+        raise InputError(path, f"not valid YAML: {problem}", RATING_EXCEPTIONS_FIX, row=row) from None
+    except UnicodeDecodeError:
+        raise InputError(path, "not UTF-8 text", RATING_EXCEPTIONS_FIX) from None
+    entries = data.get("exceptions") if isinstance(data, dict) else None
+    if not isinstance(data, dict) or not isinstance(entries, dict | None):
+        raise InputError(
+            path, f"expected a mapping under 'exceptions:', found {type(entries or data).__name__}",
+            RATING_EXCEPTIONS_FIX,
+        )
+    out = {str(k): str(v).strip() for k, v in (entries or {}).items() if v is not None}
+    known = codes.reference_codes()
+    for code in (entries or {}):
+        if str(code) not in known or not out.get(str(code)):
+            what = "is not an April 2023 code" if str(code) not in known else "has no reason"
+            raise InputError(path, f"entry {code!r} {what}", RATING_EXCEPTIONS_FIX, column=str(code))
+    return out
 
 
 def _region_counts_ok(s: pd.Series) -> bool:

@@ -1,10 +1,12 @@
 """Run folders and the ``reports/latest`` pointer: a new folder per run, never reused, and a pointer
-that moves atomically to the newest run in which every notebook succeeded."""
+that moves atomically to the newest complete run (every report, every notebook succeeded). Partial
+runs are listed in their own index; runs whose process was killed are marked abandoned."""
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -102,3 +104,90 @@ def update_latest(reports_root: Path, run_id: str, started_at: str | None = None
         tmp.unlink(missing_ok=True)
         raise
     return True
+
+
+#: The index of partial runs (``--notebook`` or ``--region``), inside the reports folder.
+PARTIAL_INDEX = "partial-runs.html"
+
+
+def _manifests(reports_root: Path) -> list[tuple[Path, dict]]:
+    """Every run folder's manifest, readable ones only, oldest first."""
+    import json
+
+    out = []
+    for path in sorted(reports_root.glob("*/manifest.json")):
+        try:
+            out.append((path.parent, json.loads(path.read_text(encoding="utf-8"))))
+        except (OSError, ValueError):
+            continue
+    return out
+
+
+def _pid_alive(pid: int) -> bool:
+    """True when a process with this id exists (on this machine)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, but belongs to someone else
+        return True
+    return True
+
+
+def mark_abandoned(reports_root: Path, write: Callable[[Path, dict], None]) -> list[str]:
+    """Mark runs whose manifest says "running" but whose process has gone (killed) as abandoned.
+
+    Only runs started on this machine are judged (``host`` and ``pid`` in the manifest); ``write``
+    saves a changed manifest (and its index). Returns the run ids marked.
+    """
+    import socket
+
+    marked = []
+    for folder, manifest in _manifests(reports_root):
+        pid, host = manifest.get("pid"), manifest.get("host")
+        if manifest.get("status") != "running" or not isinstance(pid, int):
+            continue
+        if host != socket.gethostname() or _pid_alive(pid):
+            continue
+        manifest["status"] = "abandoned"
+        manifest["error"] = (
+            f"the run's process ({pid}) ended without finishing (killed?); "
+            f"marked abandoned by the run started {datetime.now(UTC).isoformat(timespec='seconds')}"
+        )
+        write(folder, manifest)
+        marked.append(folder.name)
+    return marked
+
+
+def write_partial_index(reports_root: Path) -> Path:
+    """Write ``reports/partial-runs.html``: every partial run, newest first, with its status.
+
+    ``reports/latest`` only ever points at a complete run; partial runs (``--notebook`` or
+    ``--region``) are kept in their own folders and listed here.
+    """
+    from html import escape
+
+    rows = []
+    for folder, m in reversed(_manifests(reports_root)):
+        if m.get("scope") != "partial":
+            continue
+        names = ", ".join(n.get("name", "?") for n in m.get("notebooks", []))
+        rows.append(
+            f'<tr><td><a href="{escape(folder.name)}/index.html">{escape(folder.name)}</a></td>'
+            f"<td>{escape(str(m.get('status')))}</td><td>{escape(str(m.get('started_at')))}</td>"
+            f"<td>{escape(names)}</td></tr>"
+        )
+    body = "".join(rows) or '<tr><td colspan="4">No partial runs.</td></tr>'
+    page = (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        "<title>Partial runs</title></head><body><h1>Partial runs</h1>"
+        "<p>Runs of some reports only (<code>--notebook</code> or <code>--region</code>). "
+        f'The newest complete run is at <a href="{LATEST}/index.html">{LATEST}</a>.</p>'
+        "<table><thead><tr><th>Run</th><th>Status</th><th>Started</th><th>Reports</th></tr>"
+        f"</thead><tbody>{body}</tbody></table></body></html>\n"
+    )
+    path = reports_root / PARTIAL_INDEX
+    tmp = path.with_name(f".{PARTIAL_INDEX}.{os.getpid()}.tmp")
+    tmp.write_text(page, encoding="utf-8")
+    os.replace(tmp, path)
+    return path

@@ -1,10 +1,45 @@
-"""Warm kernels: one Jupyter kernel per worker thread, reused between that worker's notebooks."""
+"""Kernels for runs: local kernels over IPC (no TCP port open), and warm kernels (one per worker
+thread, reused between that worker's notebooks)."""
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import threading
 from pathlib import Path
 from typing import Any
+
+from jupyter_client import KernelManager
+from jupyter_core.utils import run_sync
+
+
+class IPCKernelManager(KernelManager):
+    """A KernelManager whose kernel talks over IPC (Unix sockets), never TCP.
+
+    The kernel is local, so nothing needs a network port: IPC opens none, and the kernel does
+    not warn that it "is running over TCP without encryption". The sockets live in a private
+    temporary folder (absolute, so kernel and client agree whatever their working folders),
+    removed when the kernel's resources are cleaned up.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("transport", "ipc")
+        if kwargs["transport"] == "ipc" and "ip" not in kwargs:
+            self._socket_dir = tempfile.mkdtemp(prefix="lahelpers-kernel-")
+            kwargs["ip"] = str(Path(self._socket_dir) / "kernel")
+        super().__init__(**kwargs)
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        """Remove the connection file and sockets, and the socket folder unless restarting.
+
+        (``shutdown_kernel`` and ``cleanup_resources`` both end here.)
+        """
+        await super()._async_cleanup_resources(restart=restart)
+        folder = getattr(self, "_socket_dir", None)
+        if folder is not None and not restart:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    cleanup_resources = run_sync(_async_cleanup_resources)
 
 
 class WarmKernels:
@@ -26,11 +61,9 @@ class WarmKernels:
 
     def get(self, cwd: Path) -> Any:
         """This thread's kernel manager, started if needed, reset and moved to ``cwd``."""
-        from jupyter_client import KernelManager
-
         km = getattr(self._local, "km", None)
         if km is None or not km.is_alive():
-            km = KernelManager(kernel_name=self.kernel_name)
+            km = IPCKernelManager(kernel_name=self.kernel_name)
             km.start_kernel(cwd=str(cwd))
             self._local.km = km
             with self._lock:

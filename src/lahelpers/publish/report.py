@@ -548,6 +548,13 @@ def index_html(manifest: Mapping[str, Any]) -> str:
         )
     else:
         summary = f'<p class="status-ok">All {len(results)} reports ran successfully.</p>'
+    if manifest.get("status") in ("interrupted", "abandoned"):  # the run itself did not finish
+        why = manifest.get("error") or "the run stopped before every report had run"
+        summary = (
+            f'<div class="banner failed" role="alert"><strong>This run was '
+            f"{html.escape(manifest['status'])}</strong>: {html.escape(why)}. "
+            f"{len(results) - len(failed)} of {len(results)} reports finished.</div>"
+        ) + (summary if failed else "")
     code = manifest.get("code", {})
     data = manifest.get("data", {})
     mismatched = data.get("mismatched") or []

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import socket
 import time
 import traceback
 from collections.abc import Sequence
@@ -39,12 +41,15 @@ from lahelpers.errors import RunError
 from lahelpers.publish import report, whats_new
 from lahelpers.publish.folders import (
     LATEST,
+    PARTIAL_INDEX,
     create_run_folder,
     default_run_id,
     latest_run,
+    mark_abandoned,
     update_latest,
+    write_partial_index,
 )
-from lahelpers.publish.kernels import WarmKernels
+from lahelpers.publish.kernels import IPCKernelManager, WarmKernels
 from lahelpers.publish.manifest import build_manifest, code_version, data_checksums
 
 #: The nine English regions, the values the region profile accepts.
@@ -113,6 +118,7 @@ class RunResult:
     index: Path
     latest_updated: bool
     seconds: float
+    complete: bool = True  # every report of the full plan (only such runs may become latest)
 
     @property
     def failed(self) -> list[JobResult]:
@@ -125,7 +131,12 @@ class RunResult:
         lines = [f"run {self.run_id}: {ok} of {len(self.results)} notebooks succeeded in {self.seconds:.0f} s",
                  f"index: {self.index}"]
         lines += [f"FAILED {r.name}: {r.error}" for r in self.failed]
-        if not self.latest_updated:
+        if not self.complete:
+            lines.append(
+                f"partial run (some reports only): listed in {self.folder.parent / PARTIAL_INDEX}; "
+                "reports/latest points only at complete runs"
+            )
+        elif not self.latest_updated:
             lines.append("reports/latest not moved (it points only at runs where every notebook succeeded)")
         return "\n".join(lines)
 
@@ -177,10 +188,16 @@ def plan_jobs(
 
     Missing notebooks raise RunError naming all of them before anything runs.
     """
-    resolved = [(notebooks_dir / nb).resolve() for nb in notebooks]
+    resolved = [
+        (notebooks_dir / (nb if Path(nb).suffix == ".ipynb" else f"{nb}.ipynb")).resolve()
+        for nb in notebooks
+    ]
     missing = [str(p) for p in resolved if not p.is_file()]
     if missing:
-        raise RunError(f"Notebook(s) not found: {', '.join(missing)}")
+        known = ", ".join(sorted(p.stem for p in notebooks_dir.glob("*.ipynb"))) or "none"
+        raise RunError(
+            f"Notebook(s) not found: {', '.join(missing)}. Fix: use --notebook with one of: {known}"
+        )
     jobs: list[Job] = []
     for path in resolved:
         if REGION_PARAMETER in notebook_parameters(path):
@@ -236,7 +253,7 @@ def execute_job(
     executed = folder / "executed" / f"{job.name}.ipynb"
     executed.parent.mkdir(parents=True, exist_ok=True)
     partial = executed.with_name(f".{job.name}.{os.getpid()}.part.ipynb")
-    engine_kwargs: dict[str, Any] = {}
+    engine_kwargs: dict[str, Any] = {"kernel_manager_class": IPCKernelManager}
     try:
         if kernels is not None:
             engine_kwargs["km"] = kernels.get(job.notebook.parent)
@@ -322,18 +339,37 @@ def _run_pool(
     cell_timeout: int | None,
     progress: bool,
     warm: bool = True,
+    results: dict[str, JobResult] | None = None,
 ) -> list[JobResult]:
     """Execute jobs in worker threads with a progress bar; results in job order.
 
     With ``warm`` (the default) each worker reuses one kernel (see :class:`WarmKernels`); the
     kernels are shut down however the pool ends (leaving the executor waits for running jobs).
+    ``results`` receives each job's result as it finishes, so a caller interrupted (Ctrl-C) still
+    knows which notebooks finished.
     """
     kernels = WarmKernels(kernel_name) if warm else None
+    results = {} if results is None else results
     try:
-        return _drain(jobs, folder, prov, workers, kernel_name, cell_timeout, progress, kernels)
+        _drain(jobs, folder, prov, workers, kernel_name, cell_timeout, progress, kernels, results)
     finally:
         if kernels is not None:
             kernels.shutdown()
+    return [results[j.name] for j in jobs]
+
+
+def _result_of(job: Job, fut: Future) -> JobResult:
+    """A finished future's JobResult (a bug in execute_job itself becomes a failed result)."""
+    try:
+        return fut.result()
+    except Exception as exc:  # noqa: BLE001 -- a bug in execute_job itself
+        return JobResult(
+            name=job.name,
+            notebook=str(job.notebook),
+            parameters=dict(job.parameters),
+            status="failed",
+            error=f"worker failed: {type(exc).__name__}: {exc}",
+        )
 
 
 def _drain(
@@ -345,31 +381,31 @@ def _drain(
     cell_timeout: int | None,
     progress: bool,
     kernels: WarmKernels | None,
-) -> list[JobResult]:
-    """Submit every job to a thread pool and collect results as they finish."""
-    results: dict[str, JobResult] = {}
+    results: dict[str, JobResult],
+) -> None:
+    """Submit every job to a thread pool and put each result in ``results`` as it finishes.
+
+    Results are stored by a callback on each future, so notebooks that finish after an interrupt
+    (running ones are waited for; queued ones are cancelled) are still recorded.
+    """
+
+    def store(fut: Future, job: Job) -> None:
+        if not fut.cancelled() and isinstance(fut.exception(), Exception | None):
+            results[job.name] = _result_of(job, fut)
+
     with (
         ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lahelpers-run") as pool,
         tqdm(total=len(jobs), desc="reports", unit="notebook", disable=not progress) as bar,
     ):
-        futures: dict[Future, Job] = {
-            pool.submit(execute_job, job, folder, prov, kernel_name, cell_timeout, kernels): job
-            for job in jobs
-        }
+        futures: dict[Future, Job] = {}
+        for job in jobs:
+            fut = pool.submit(execute_job, job, folder, prov, kernel_name, cell_timeout, kernels)
+            fut.add_done_callback(lambda f, job=job: store(f, job))
+            futures[fut] = job
         try:
             for fut in as_completed(futures):
                 job = futures[fut]
-                try:
-                    res = fut.result()
-                except Exception as exc:  # noqa: BLE001 -- a bug in execute_job itself
-                    res = JobResult(
-                        name=job.name,
-                        notebook=str(job.notebook),
-                        parameters=dict(job.parameters),
-                        status="failed",
-                        error=f"worker failed: {type(exc).__name__}: {exc}",
-                    )
-                results[job.name] = res
+                res = results[job.name] = _result_of(job, fut)
                 bar.update(1)
                 bar.set_postfix_str(f"{job.name}: {res.status}")
                 if res.status != "ok":
@@ -377,7 +413,51 @@ def _drain(
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
-    return [results[j.name] for j in jobs]
+
+
+def _is_complete(jobs: list[Job], nb_dir: Path) -> bool:
+    """True when ``jobs`` are every report of a full run (all notebooks, all regions)."""
+    try:
+        full = run_plan(None, None, nb_dir)
+    except RunError:  # the default notebooks are not all there: no run can be complete
+        return False
+    return {j.name for j in full} <= {j.name for j in jobs}
+
+
+def _cancelled(jobs: list[Job], results: dict[str, JobResult]) -> list[JobResult]:
+    """Results in job order: each finished one, and a "not run" entry for each job that was not."""
+    return [
+        results.get(j.name)
+        or JobResult(
+            name=j.name,
+            notebook=str(j.notebook),
+            parameters=dict(j.parameters),
+            status="not run",
+            error="the run was interrupted before this notebook finished",
+        )
+        for j in jobs
+    ]
+
+
+def _save(folder: Path, manifest: dict[str, Any]) -> None:
+    """Write a run's manifest and its index page."""
+    report.write_manifest(folder, manifest)
+    report.write_index(folder, manifest)
+
+
+def _settle_after_os_error(folder: Path, manifest: dict[str, Any], err: OSError) -> None:
+    """After an OS error (full disk...) leave no manifest saying "running".
+
+    The manifest is rewritten as failed if the disk allows; else it is removed. A run folder with
+    no notebook output yet is removed whole.
+    """
+    manifest.update(status="failed", error=f"{err.strerror or err}: {err.filename or ''}".strip())
+    try:
+        report.write_manifest(folder, manifest)
+    except OSError:
+        (folder / "manifest.json").unlink(missing_ok=True)
+    if not any(folder.glob("*.html")) and not any(folder.glob("executed/*.ipynb")):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def run_reports(
@@ -398,26 +478,38 @@ def run_reports(
 
     regions: region names for notebooks with a ``region`` parameter (None: all nine; ``[]``: skip
         those notebooks). Unknown names raise RunError before any work.
-    notebooks: file names (relative to ``notebooks_dir``) or paths; None: DEFAULT_NOTEBOOKS.
-    workers: parallel notebook executions (None: ``os.cpu_count()``).
+    notebooks: file names, with or without ``.ipynb`` (relative to ``notebooks_dir``), or paths;
+        None: DEFAULT_NOTEBOOKS.
+    workers: parallel notebook executions, 1 or more (None: ``os.cpu_count()``).
     reports_root: where run folders go (None: ``paths.reports_dir()``).
     run_id: the run folder's name (None: a UTC timestamp); an existing folder raises RunError.
     notebooks_dir: where notebooks are found and run from (None: ``<project>/notebooks``).
     kernel_name: Jupyter kernel (None: each notebook's own kernelspec).
     cell_timeout: seconds one cell may run before it is failed (None: no limit).
     progress: show a tqdm progress bar on stderr.
-    update_latest_pointer: point ``reports/latest`` here if every notebook succeeded.
+    update_latest_pointer: point ``reports/latest`` here if this is a complete run (every report
+        of the full plan) and every notebook succeeded. A partial run (some notebooks or regions)
+        never moves it; it is listed in ``reports/partial-runs.html`` instead.
     warm_kernels: reuse one kernel per worker, reset between notebooks (False: a fresh kernel
         for every notebook, as a plain papermill call would start).
+
+    Runs left "running" by a killed process are marked abandoned first. On Ctrl-C the manifest
+    is marked interrupted and lists the notebooks that finished; on an OS error (full disk) it
+    is marked failed (or removed if even that cannot be written), and the error is raised.
 
     Returns a RunResult; its ``exit_code`` is 0 when all notebooks succeeded, else 1.
     """
     t0 = time.perf_counter()
+    if workers is not None and workers < 1:
+        raise RunError(f"--workers must be 1 or more, got {workers}")
     region_list = validate_regions(regions)
     nb_dir = _notebooks_dir(notebooks_dir)
     jobs = run_plan(region_list, notebooks, nb_dir)
+    complete = _is_complete(jobs, nb_dir)
     n_workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
     reports = Path(reports_root) if reports_root is not None else paths.reports_dir()
+    reports.mkdir(parents=True, exist_ok=True)
+    mark_abandoned(reports, _save)
 
     run_id, folder = create_run_folder(reports, run_id)
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
@@ -440,52 +532,64 @@ def run_reports(
         "warm_kernels": warm_kernels,
         "jobs": [{"name": j.name, "notebook": j.notebook.name, **j.parameters} for j in jobs],
     }
-    assets = report.write_assets(folder, cache_dir=reports / CACHE_DIR)
-    report.write_manifest(
-        folder, build_manifest(run_id, started_at, params, code, data, assets, [], "running")
-    )
+    assets: dict[str, int] = {}
+    results: dict[str, JobResult] = {}
+
+    def manifest_of(
+        status: str, done: list[JobResult], error: str | None = None, **extra: Any
+    ) -> dict[str, Any]:
+        out = build_manifest(run_id, started_at, params, code, data, assets, done, status, **extra)
+        out.update(scope="full" if complete else "partial", pid=os.getpid(), host=socket.gethostname())
+        if error:
+            out["error"] = error
+        return out
+
     try:
-        results = _run_pool(
-            jobs, folder, prov, n_workers, kernel_name, cell_timeout, progress, warm_kernels
+        assets.update(report.write_assets(folder, cache_dir=reports / CACHE_DIR))
+        report.write_manifest(folder, manifest_of("running", []))
+        try:
+            ordered = _run_pool(
+                jobs, folder, prov, n_workers, kernel_name, cell_timeout, progress, warm_kernels,
+                results,
+            )
+        except KeyboardInterrupt:
+            done = _cancelled(jobs, results)
+            n_done = sum(r.status != "not run" for r in done)
+            _save(folder, manifest_of(
+                "interrupted", done, error=f"interrupted (Ctrl-C) after {n_done} of {len(jobs)} notebooks finished"
+            ))
+            raise
+        status = "ok" if all(r.status == "ok" for r in ordered) else "failed"
+        seconds = round(time.perf_counter() - t0, 3)
+        manifest = manifest_of(
+            status, ordered, finished_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            seconds=seconds,
         )
-    except BaseException:
-        report.write_manifest(
-            folder, build_manifest(run_id, started_at, params, code, data, assets, [], "interrupted")
+        # reports/latest still points at the previous complete run: say what changed since then.
+        manifest["changes"] = whats_new.since_previous(
+            whats_new.previous_manifest(latest_run(reports)), data
         )
+        manifest_path = report.write_manifest(folder, manifest)
+        index_path = report.write_index(folder, manifest)
+        latest = False
+        if update_latest_pointer and status == "ok" and complete:
+            latest = update_latest(reports, run_id, started_at)
+        if not complete:
+            write_partial_index(reports)
+    except OSError as err:
+        _settle_after_os_error(folder, manifest_of("failed", _cancelled(jobs, results)), err)
         raise
-    status = "ok" if all(r.status == "ok" for r in results) else "failed"
-    seconds = round(time.perf_counter() - t0, 3)
-    manifest = build_manifest(
-        run_id,
-        started_at,
-        params,
-        code,
-        data,
-        assets,
-        results,
-        status,
-        finished_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        seconds=seconds,
-    )
-    # reports/latest still points at the previous complete run: say what changed since then.
-    manifest["changes"] = whats_new.since_previous(
-        whats_new.previous_manifest(latest_run(reports)), data
-    )
-    manifest_path = report.write_manifest(folder, manifest)
-    index_path = report.write_index(folder, manifest)
-    latest = False
-    if update_latest_pointer and status == "ok":
-        latest = update_latest(reports, run_id, started_at)
     return RunResult(
         run_id=run_id,
         folder=folder,
         status=status,
         exit_code=0 if status == "ok" else 1,
-        results=results,
+        results=ordered,
         manifest=manifest_path,
         index=index_path,
         latest_updated=latest,
         seconds=seconds,
+        complete=complete,
     )
 
 
@@ -493,7 +597,7 @@ __all__ = [
     "CACHE_DIR", "CELL_TIMEOUT", "DEFAULT_NOTEBOOKS", "LATEST", "NATIONAL_NOTEBOOKS", "REGIONS",
     "REGION_NOTEBOOK", "REGION_PARAMETER", "Job", "JobResult", "RunError", "RunResult", "WarmKernels",
     "code_version", "create_run_folder", "data_checksums", "default_run_id", "execute_job",
-    "latest_run", "notebook_parameters", "plan_jobs", "run_plan", "run_reports", "slug",
+    "latest_run", "mark_abandoned", "notebook_parameters", "PARTIAL_INDEX", "IPCKernelManager", "plan_jobs", "run_plan", "run_reports", "slug",
     "update_latest",
     "validate_regions",
 ]  # fmt: skip
