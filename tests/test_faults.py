@@ -28,7 +28,8 @@ from lahelpers.cli import main
 from lahelpers.inputs import codes, fetch
 from lahelpers.publish import report, run
 
-CQC = "cqc/la_assessments.csv"
+#: The ratings dataset, maintained in the repository under data/ (edited there, then built).
+CQC = "cqc/assessments.csv"
 QS1 = "qs1_assessing_needs"
 
 
@@ -40,6 +41,7 @@ def pristine(tmp_path_factory: pytest.TempPathFactory, built: Path) -> Path:
     shutil.copy2(paths.catalogue_file(), proj / "data" / "catalogue.yaml")
     shutil.copytree(paths.raw_dir(), proj / "data" / "raw")
     shutil.copytree(built, proj / "data" / "processed")
+    shutil.copytree(paths.repo_data_dir() / "cqc", proj / "data" / "cqc")
     os.symlink(paths.project_root() / "notebooks", proj / "notebooks", target_is_directory=True)
     good = proj / "reports" / "20260101T000000Z"
     good.mkdir(parents=True)
@@ -58,6 +60,7 @@ def project(pristine: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     shutil.copytree(pristine, proj, symlinks=True, copy_function=os.link)
     for name, sub in (
         ("LAHELPERS_ROOT", ""),
+        ("LAHELPERS_DATA", "data"),
         ("LAHELPERS_RAW", "data/raw"),
         ("LAHELPERS_PROCESSED", "data/processed"),
         ("LAHELPERS_REPORTS", "reports"),
@@ -115,24 +118,23 @@ def _row(df: pd.DataFrame, name: str) -> int:
 
 
 def cqc_variant(edit: Callable[[pd.DataFrame], pd.DataFrame]) -> Setup:
-    """A mirror holding a changed CQC file; the command offers it with ``--accept-new``."""
+    """The ratings dataset edited by hand (as a maintainer would); the command builds from it."""
 
     def setup(proj: Path, _mp: pytest.MonkeyPatch) -> list[str]:
-        df = pd.read_csv(proj / "data" / "raw" / CQC, dtype=str, keep_default_na=False)
-        out = proj / "mirror" / CQC
-        out.parent.mkdir(parents=True)
-        edit(df).to_csv(out, index=False)
-        return ["data", "fetch", "--accept-new", "cqc_assessments", "--mirror", str(proj / "mirror")]
+        path = proj / "data" / CQC
+        df = pd.read_csv(path, dtype=str, keep_default_na=False)
+        replace_file(path, edit(df).to_csv(index=False))
+        return ["data", "build"]
 
     return setup
 
 
 def cqc_bytes(data: bytes) -> Setup:
-    """A mirror holding these bytes as the CQC file, offered with ``--accept-new``."""
+    """The ratings dataset replaced by these bytes; the command builds from it."""
 
     def setup(proj: Path, _mp: pytest.MonkeyPatch) -> list[str]:
-        replace_file(proj / "mirror" / CQC, data)
-        return ["data", "fetch", "--accept-new", "cqc_assessments", "--mirror", str(proj / "mirror")]
+        replace_file(proj / "data" / CQC, data)
+        return ["data", "build"]
 
     return setup
 
@@ -155,17 +157,20 @@ def set_cells(values: dict[str, str], name: str = "Camden") -> Callable[[pd.Data
 
 
 def camden_row(proj: Path) -> int:
-    return _row(pd.read_csv(proj / "data" / "raw" / CQC, dtype=str), "Camden") + 2
+    return _row(pd.read_csv(proj / "data" / CQC, dtype=str), "Camden") + 2
 
 
 def rejected(column: str, fix: str) -> str:
     """The message for a changed CQC file refused by validation: file, row, column, fix."""
-    return rf"la_assessments\.csv \(new version\), row \d+, column '{column}'.*Fix: {fix}"
+    return rf"cqc/assessments\.csv, row \d+, column '{column}'.*Fix: {fix}"
+
+
+RUC = "demographics/RUC_LAD_2011_EN_LU.csv"
 
 
 def edit_raw(proj: Path, _mp: pytest.MonkeyPatch) -> list[str]:
-    path = proj / "data" / "raw" / CQC
-    replace_file(path, path.read_bytes().replace(b",Good,", b",Outstanding,", 1))
+    path = proj / "data" / "raw" / RUC
+    replace_file(path, path.read_bytes().replace(b"Cornwall", b"Kernow", 1))
     return ["data", "build"]
 
 
@@ -265,14 +270,14 @@ def unreachable(n: int) -> Setup:
 def mirror_with(file: str, data: bytes) -> Setup:
     def setup(proj: Path, _mp: pytest.MonkeyPatch) -> list[str]:
         replace_file(proj / "mirror" / file, data)
-        return ["data", "fetch", "--replace", "--only", "cqc_reference", "--mirror", str(proj / "mirror")]
+        return ["data", "fetch", "--replace", "--only", "ruc2011_lad", "--mirror", str(proj / "mirror")]
 
     return setup
 
 
 SCORE_FIX = "quality statement scores are whole numbers 1 to 4"
 CASES = [
-    # 1. scores and dates (through --accept-new: the trial build refuses, nothing is recorded)
+    # 1. scores and dates (the ratings dataset edited by hand: the build refuses, nothing changes)
     Case("score 2.5", cqc_variant(set_cell(QS1, "2.5")), rejected(QS1, SCORE_FIX)),
     Case("score 3.0001", cqc_variant(set_cell(QS1, "3.0001")), rejected(QS1, SCORE_FIX)),
     Case("score 5", cqc_variant(set_cell(QS1, "5")), rejected(QS1, SCORE_FIX)),
@@ -297,7 +302,7 @@ CASES = [
     Case(
         "date 2025-02-30",
         cqc_variant(set_cells({"publication_date": "2025-02-30", "publication_date_precision": "day"})),
-        r"la_assessments\.csv \(new version\), row \d+, column 'publication_date': publication date '2025-02-30' cannot be parsed\. Fix: write it as",
+        r"cqc/assessments\.csv, row \d+, column 'publication_date': publication date '2025-02-30' cannot be parsed\. Fix: write it as",
     ),
     Case(
         "date precision",
@@ -334,10 +339,10 @@ CASES = [
         cqc_variant(set_cell("ons_code", "E99999999")),
         rejected("ons_code", "use the authority's April 2023 ONS code"),
     ),
-    Case(
+    Case(  # two rows of one code are two assessments: the authority they displaced is missing
         "duplicate code",
         cqc_variant(lambda d: d.assign(ons_code=[*d["ons_code"][:10], d["ons_code"][9], *d["ons_code"][11:]])),
-        rejected("ons_code", "use the authority's April 2023 ONS code"),
+        r"column 'ons_code': no row for 1 of the 153 authorities.*Fix: add one row per authority",
     ),
     Case(
         "missing authority",
@@ -347,24 +352,24 @@ CASES = [
     Case(
         "missing column",
         cqc_variant(lambda d: d.drop(columns=[QS1])),
-        r"la_assessments\.csv \(new version\).*qs1_assessing_needs.*Fix:",
+        r"cqc/assessments\.csv.*qs1_assessing_needs.*Fix:",
     ),
-    Case("empty file", cqc_bytes(b""), r"la_assessments\.csv \(new version\).*empty.*Fix:"),
+    Case("empty file", cqc_bytes(b""), r"cqc/assessments\.csv.*empty.*Fix:"),
     Case(
         "header only",
         cqc_bytes(b"ons_code,la_name\n"),
-        r"la_assessments\.csv \(new version\).*Fix:",
+        r"cqc/assessments\.csv.*Fix:",
     ),
     Case(
         "not UTF-8",
         cqc_bytes("ons_code,la_name\nE06000001,Hartlepool \xe9\n".encode("latin-1")),
-        r"la_assessments\.csv \(new version\), row 2: text is not valid utf-8.*Fix: re-save the file as UTF-8",
+        r"cqc/assessments\.csv, row 2: text is not valid utf-8.*Fix: re-save the file as UTF-8",
     ),
     # 2. raw files edited or deleted after the last build
     Case(
         "edited raw file",
         edit_raw,
-        r"la_assessments\.csv: edited or replaced.*Fix: run `lahelpers data fetch --replace --only cqc_assessments`",
+        r"RUC_LAD_2011_EN_LU\.csv: edited or replaced.*Fix: run `lahelpers data fetch --replace --only ruc2011_lad`",
     ),
     Case(
         "deleted raw file",
@@ -443,13 +448,13 @@ CASES = [
     # fetch: mirror problems and no network
     Case(
         "mirror missing",
-        args("data", "fetch", "--replace", "--only", "cqc_reference", "--mirror", "/nonexistent/mirror"),
-        r"(?s)missing  cqc_reference .*\n +not in mirror /nonexistent/mirror.*\nError: 1 input\(s\) missing",
+        args("data", "fetch", "--replace", "--only", "ruc2011_lad", "--mirror", "/nonexistent/mirror"),
+        r"(?s)missing  ruc2011_lad .*\n +not in mirror /nonexistent/mirror.*\nError: 1 input\(s\) missing",
     ),
     Case(
         "mirror file changed",
-        mirror_with("cqc/la_reference_153.csv", b"code,name\n"),
-        r"(?s)changed  cqc_reference.*has sha256 .*not installed\. Check it, then `lahelpers data fetch --accept-new cqc_reference`",
+        mirror_with(RUC, b"code,name\n"),
+        r"(?s)changed  ruc2011_lad.*has sha256 .*not installed\. Check it, then `lahelpers data fetch --accept-new ruc2011_lad`",
     ),
     Case(
         "no network, one source",
