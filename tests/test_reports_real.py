@@ -7,6 +7,7 @@ region profiles): each must execute without error on the real processed data.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import nbformat
@@ -83,3 +84,48 @@ def test_every_page_draws_offline_in_chromium(real_run: run.RunResult, browser) 
     problems = [f"{c.page}: {p}" for c in checks for p in c.problems]
     assert problems == [], "\n".join(problems)
     assert sum(c.drawn for c in checks) == sum(r.charts for r in real_run.results)
+
+
+#: An estimate followed by its interval, as :func:`lahelpers.wording.estimate_ci` writes it.
+_CI = re.compile(r"(?P<est>[-+]?\d+(?:\.\d+)?)%?, 95% CI (?P<lo>[-+]?\d+(?:\.\d+)?)%? to (?P<hi>[-+]?\d+(?:\.\d+)?)")
+#: A positive claim that something is clear or stands out (negations such as "did not differ
+#: clearly" or "No authority stands out" are not claims).
+_CLAIM = re.compile(r"(?<!not differ )(?<!not )\bclearly\b|(?<!No authority )\bstands? out\b")
+
+
+def _page_blocks(path: Path) -> list[str]:
+    """The text of each paragraph, list item and table cell of a rendered page, no scripts."""
+    soup = BeautifulSoup(path.read_text(), "html.parser")
+    for s in soup(["script", "style"]):
+        s.decompose()
+    return [el.get_text(" ", strip=True) for el in soup.find_all(["p", "li", "td"])]
+
+
+def test_every_interval_on_every_page_contains_its_estimate(real_run: run.RunResult) -> None:
+    bad = []
+    for r in real_run.results:
+        for text in _page_blocks(real_run.folder / r.html):
+            for m in _CI.finditer(text):
+                est, lo, hi = (float(m[k]) for k in ("est", "lo", "hi"))
+                if not (lo <= est <= hi and lo < hi):
+                    bad.append(f"{r.html}: {m[0]}")
+    assert bad == [], "\n".join(bad)
+
+
+def test_no_page_claims_clear_without_the_adjusted_result(real_run: run.RunResult) -> None:
+    bad = []
+    for r in real_run.results:
+        for text in _page_blocks(real_run.folder / r.html):
+            if _CLAIM.search(text) and "Holm" not in text:
+                bad.append(f"{r.html}: {text[:160]}")
+    assert bad == [], "\n".join(bad)
+
+
+def test_numbers_on_every_page_read_as_a_reader_reads_them(real_run: run.RunResult) -> None:
+    bad = []
+    for r in real_run.results:
+        for text in _page_blocks(real_run.folder / r.html):
+            for pattern in (r"p = 0\.000\b", r"(?<![\d.])-0\.0+(?![\d])", r"\b1 are\b", r"\boflog_asc\b"):
+                if re.search(pattern, text):
+                    bad.append(f"{r.html}: {pattern}: {text[:120]}")
+    assert bad == [], "\n".join(bad)

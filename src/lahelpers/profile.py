@@ -166,6 +166,7 @@ def compare_with_rest(df: pd.DataFrame, region: str, cols: list[str] | None = No
         diff, lo, hi, p = permutation_difference(a, b, seed=seed)
         if len(a) < 2:  # one authority: a description, no test
             lo = hi = p = float("nan")
+        diff, lo, hi = (float(v) for v in wording.clean([diff, lo, hi]))  # no "-0.00" anywhere
         row = {
             "outcome": c, "label": _name(c), "predictor": "", "n": len(a),
             "n_missing": int(inside[c].isna().sum()), "n_rest": len(b),

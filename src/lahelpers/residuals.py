@@ -176,7 +176,7 @@ def standouts(fit: ExpectedFit) -> object:
     from lahelpers import narrative  # late: narrative imports charts
 
     if not fit.explains or fit.standing_out().empty:
-        return Markdown(_standout_text(fit))
+        return Markdown("No table: no authority is named (see above).")
     return HTML(narrative.table(residual_table(fit), digits=1).data)
 
 
@@ -190,7 +190,7 @@ def show_chart(fit: ExpectedFit, top: int = 10) -> None:
 
     t = fit.standing_out().head(top)
     if t.empty:
-        display(Markdown(f"No chart: {_standout_text(fit)}"))
+        display(Markdown("No chart is drawn: no authority is named (see above)."))
         return
     charts.show(charts.estimate_bars(
         _as_results(fit, t), label_col="label", reference=0, reference_label="as predicted",

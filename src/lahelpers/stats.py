@@ -307,6 +307,7 @@ def group_compare(
         mw = sps.mannwhitneyu(xa, xb, alternative="two-sided")
         lo, hi, boot = _bootstrap_ci((xa, xb), cliffs_delta, paired=False, n_boot=n_boot,
                                      seed=seed, vectorized=True, estimate=delta)
+        delta, lo, hi = (float(v) for v in wording.clean([delta, lo, hi]))
         pair_rows.append({
             "outcome": y, "predictor": group, "n": len(xa) + len(xb), "n_missing": n_missing,
             "estimate": delta, "ci_low": lo, "ci_high": hi, "p_value": float(mw.pvalue),
@@ -653,6 +654,7 @@ def paired_differences(
                                            n_resamples=9999, rng=np.random.default_rng(seed)).pvalue)
         elif n:
             est = float(diff.mean())
+        est, lo, hi = (float(v) for v in wording.clean([est, lo, hi]))
         row = {"outcome": a, "predictor": b, "n": n, "n_missing": n_missing, "estimate": est,
                "ci_low": lo, "ci_high": hi, "p_value": p,
                "method": f"paired difference in means; bootstrap 95% CI ({boot}); sign-flip permutation test",

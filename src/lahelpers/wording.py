@@ -246,13 +246,12 @@ def association(r: Result, x: str, y: str, stat: str) -> str:
         return (f"An association between {x} and {y} could not be estimated from "
                 f"{count(r.n)} with both values{small(r.n)}.")
     if v == CLEAR:
-        lead = f"higher {x} clearly went with {direction(r)} {y}"
+        lead = f"higher {x} clearly went with {direction(r)} {y} {bracket}"
     elif v == SUGGESTIVE:
-        lead = (f"higher {x} went with {direction(r)} {y} on this test alone, but "
-                f"{_qualify(r)}")
+        lead = f"higher {x} went with {direction(r)} {y} on this test alone {bracket}, but {_qualify(r)}"
     else:
-        lead = f"{x} showed no clear association with {y}"
-    return (f"Across {r.n} authorities, {lead} {bracket}, an association rather than evidence "
+        lead = f"{x} showed no clear association with {y} {bracket}"
+    return (f"Across {r.n} authorities, {lead}; an association rather than evidence "
             f"that one causes the other{small(r.n)}.")
 
 
@@ -267,13 +266,13 @@ def difference(r: Result, what: str, a: str, b: str, stat: str = "difference in 
     bracket = f"({numbers}{'; ' + tail if tail else ''})"
     v = verdict(r)
     if v == CLEAR:
-        head = f"{what} was clearly {direction(r)} in {a}{sizes_a} than in {b}{sizes_b}"
+        head = f"{what} was clearly {direction(r)} in {a}{sizes_a} than in {b}{sizes_b} {bracket}"
     elif v == SUGGESTIVE:
         head = (f"{what} looked {direction(r)} in {a}{sizes_a} than in {b}{sizes_b} on this test "
-                f"alone, but {_qualify(r)}")
+                f"alone {bracket}, but {_qualify(r)}")
     else:
-        head = f"{what} did not differ clearly between {a}{sizes_a} and {b}{sizes_b}"
-    return f"{head} {bracket}, a difference between groups of authorities, not a cause."
+        head = f"{what} did not differ clearly between {a}{sizes_a} and {b}{sizes_b} {bracket}"
+    return f"{head}; a difference between groups of authorities, not a cause."
 
 
 def group_test(r: Result, what: str, groups: str, k: int, stat_text: str) -> str:
@@ -374,14 +373,6 @@ def no_model(what: str, f_p: float, r2: float) -> str:
             f"account for {100 * r2:.0f}% of the variation, no more than chance would give), so an "
             "authority's distance from its 'prediction' is just its distance from the average. No "
             "authority is named as doing better or worse than its context predicts.")
-
-
-def frame_numbers(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy of a table with every float column rounded so that no value shows as '-0.00'."""
-    out = df.copy()
-    for c in out.select_dtypes("float").columns:
-        out[c] = out[c].map(lambda v: 0.0 if _finite(v) and round(v, 2) == 0 else v)
-    return out
 
 
 def clean(values: Iterable[float]) -> np.ndarray:
