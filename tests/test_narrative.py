@@ -175,4 +175,4 @@ def test_findings_headline_and_long_lists_counted() -> None:
     results.loc[1, ["ci_low", "ci_high", "p_value", "p_holm"]] = [0.05, 0.5, 0.001, 0.01]
     assert "2 more results" not in narrative.findings(results)[0].data
     assert "1 is clear" in narrative.findings(results)[0].data
-    assert "for the other 11 of the 12 tested" in not_shows.data and "m3" not in not_shows.data
+    assert "for the other 11 of the 12 tests" in not_shows.data and "m3" not in not_shows.data

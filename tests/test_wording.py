@@ -189,7 +189,7 @@ def test_statement_ranking_compares_on_the_same_authorities() -> None:
 
 def test_measure_wording_follows_the_data() -> None:
     df = pd.DataFrame({"m1": [1.0] * 10 + [np.nan] * 20, "m2": [1.0] * 25 + [np.nan] * 5})
-    text = measures.coverage_text(df, ["m1", "m2"])
+    text = measures.coverage_text(df, ["m1", "m2"]).data
     assert "from 10 to 25 of the 30" in text and "1 of the 2 cover more than half" in text
     v = pd.DataFrame({"column": ["a", "b"], "label": ["Same", "Same"], "source_id": ["s1", "s2"],
                       "vintage": ["2020-21", "2022-23"], "module": ["care_market"] * 2})

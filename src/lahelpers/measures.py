@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from IPython.display import Markdown
 
 from lahelpers.charts import variable_label
 
@@ -156,7 +157,7 @@ def _publisher(source_id: str) -> str:
     return src.publisher if src is not None and src.publisher else source_id
 
 
-def coverage_text(df: pd.DataFrame, columns: Sequence[str], labels: dict[str, str] | None = None) -> str:
+def coverage_text(df: pd.DataFrame, columns: Sequence[str], labels: dict[str, str] | None = None) -> Markdown:
     """How many authorities each measure covers, in one sentence computed from the data (never
     'most' where a measure covers fewer than half)."""
     labels = {**LABELS, **(labels or {})}
@@ -165,8 +166,8 @@ def coverage_text(df: pd.DataFrame, columns: Sequence[str], labels: dict[str, st
     parts = [f"{variable_label(c, labels)} {k} of {n}" for c, k in known.items()]
     lo, hi = min(known.values()), max(known.values())
     half = sum(k * 2 > n for k in known.values())
-    return (f"These measures cover from {lo} to {hi} of the {n} authorities, rated or not "
-            f"({'; '.join(parts)}); {half} of the {len(known)} cover more than half of them.")
+    return Markdown(f"These measures cover from {lo} to {hi} of the {n} authorities, rated or not "
+                    f"({'; '.join(parts)}); {half} of the {len(known)} cover more than half of them.")
 
 
 def coverage(df: pd.DataFrame, columns: Sequence[str], variables: pd.DataFrame | None = None,

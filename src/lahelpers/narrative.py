@@ -36,8 +36,6 @@ def coverage(df: pd.DataFrame) -> Markdown:
     rated = df[df["cqc_status"] == "rated"]
     full = df[list(framework.QS_COLUMNS)].notna().all(axis=1)
     pct_known = df["overall_pct"].notna()
-    basis = rated["rating_basis"].value_counts()
-    basis_text = _list(f"{v} {k}" for k, v in basis.items())
     counts = rated["rating"].value_counts().reindex(framework.RATINGS[::-1], fill_value=0)
     rating_text = _list(f"{v} {k}" for k, v in counts.items())
     dates = rated["publication_date"].dropna()
@@ -46,7 +44,7 @@ def coverage(df: pd.DataFrame) -> Markdown:
         f"**{len(rated)} of {n} authorities ({_pct(len(rated), n)}) have a CQC rating in our data**; "
         f"{n - len(rated)} {wording.be(n - len(rated))} not yet in our data. Ratings: {rating_text}. "
         f"All 9 quality statement scores are known for {int(full.sum())} authorities and an overall % for "
-        f"{int(pct_known.sum())}. The ratings are {basis_text} (by how we know them). "
+        f"{int(pct_known.sum())}. {evidence_text(df).data} "
         f"Reports in our data were published from {span}."
     )
 
@@ -118,16 +116,21 @@ def findings(results: pd.DataFrame, caveats: Iterable[str] = (),
                   "findings:\n\n" + "\n".join(f"- {s}" for s in leads["sentence"]))
     n_min, n_max = int(results["n"].min()), int(results["n"].max())
     lines = []
+    untested = weak[weak["p_value"].isna()] if "p_value" in weak.columns else weak.iloc[0:0]
+    weak = weak.drop(untested.index)
     if not weak.empty:
         pairs = sorted({f"{variable_label(str(o), labels)} with {variable_label(str(p), labels)}"
                         if p else variable_label(str(o), labels)
                         for o, p in zip(weak["outcome"], weak["predictor"], strict=True)})
         what = (f"these: {_list(pairs)}" if len(pairs) <= LIST_AT_MOST
-                else f"the other {len(weak)} of the {len(results)} tested (each is in the tables above)")
+                else f"the other {len(weak)} of the {len(tested)} tests (each is in the tables above)")
         lines.append(
             f"- No clear association for {what}. Absence of evidence here is not evidence of "
             "absence: the samples are small."
         )
+    if not untested.empty:
+        lines.append(f"- {wording.count(len(untested), 'estimate')} could not be tested (too few "
+                     "authorities, or too little variation) and so are not counted among the tests.")
     lines += [
         f"- Cause. These are associations across authorities (n from {n_min} to {n_max}), measured once; "
         "they cannot show that context causes a rating, nor rule out other explanations.",
@@ -140,12 +143,13 @@ def findings(results: pd.DataFrame, caveats: Iterable[str] = (),
     return Markdown(shows), Markdown("\n".join(lines))
 
 
-def family_note(page: pd.DataFrame) -> Markdown:
+def family_note(page: pd.DataFrame, outside: str = "") -> Markdown:
     """The page's one statement of which tests its Holm adjustment covers
-    (:func:`lahelpers.stats.family_text`)."""
+    (:func:`lahelpers.stats.family_text`); ``outside`` names p-values shown on the page that are
+    not in the family (e.g. "the measures held fixed in the models")."""
     from lahelpers import stats  # late: stats imports nothing from here, keep it that way
 
-    return Markdown(stats.family_text(page))
+    return Markdown(stats.family_text(page, outside))
 
 
 def small_n_warning(n: int, what: str = "authorities", limit: int = SMALL_N) -> Markdown:
@@ -237,7 +241,8 @@ def _pair_verdicts(pairs: pd.DataFrame, col: str, role: str, name) -> str:
             f"Holm over the {n_fam} tests on this page), the {role} is ")
     if not found:
         return head + "not clearly different from any of them."
-    tail = (f"; it is not clearly different from {wording.count(len(unclear), 'other')}" if unclear else "")
+    tail = (f"; it is not clearly different from {wording.count(len(unclear), 'other')} ({_list(unclear)})"
+            if unclear else "")
     return head + " and ".join(found) + tail + "."
 
 
@@ -307,6 +312,10 @@ def evidence_text(df: pd.DataFrame) -> Markdown:
     """Where the ratings come from, counted from ``rating_source`` (the stated ones split by who
     states them), so the page never says "most" of a group that is not most."""
     rated = df[df["cqc_status"] == "rated"]
+    if "rating_source" not in rated.columns:  # a table without sources: say how each was known
+        basis = rated["rating_basis"].value_counts()
+        return Markdown(f"Of the {len(rated)} ratings in our data, "
+                        f"{_list(f'{v} {k}' for k, v in basis.items())} (by how we know them).")
     src = rated["rating_source"].fillna("").astype(str).str.lower()
     groups = {
         "league": ("{} from a third-party league table that states {}", src.str.contains("league table")),
@@ -372,7 +381,7 @@ def results_table(results: pd.DataFrame, labels: dict[str, str] | None = None) -
         out["Odds ratio alone"] = results.get("alone_estimate")
         out["Alone: 95% CI from"] = results.get("alone_ci_low")
         out["Alone: 95% CI to"] = results.get("alone_ci_high")
-    if "group" in results.columns:
+    if "group" in results.columns and results["group"].notna().any():
         out.insert(0, "Group", results["group"])
     out["Measure"] = results["method"].str.split(r";|\(", regex=True).str[0].str.strip()
     return table(out, digits=2)

@@ -611,15 +611,17 @@ def parts(page: pd.DataFrame) -> list[pd.DataFrame]:
     return [page[page["part"] == name].reset_index(drop=True) for name in page["part"].unique()]
 
 
-def family_text(page: pd.DataFrame) -> str:
-    """One statement of what a page's Holm adjustment covers: 'the 23 tests on this page: 5 ...'."""
+def family_text(page: pd.DataFrame, outside: str = "") -> str:
+    """One statement of what a page's Holm adjustment covers: 'the 23 tests on this page: 5 ...',
+    and, when given, which other p-values the page shows (``outside``) that it does not cover."""
     n = int(page["family_n"].iloc[0]) if len(page) else 0
     counts = page.dropna(subset=["p_value"]).groupby("part", sort=False).size()
     listed = wording.listing(f"{k} {name}" for name, k in counts.items())
     return (f"**Allowing for many tests.** Every Holm-adjusted p-value and every result called "
             f"\"clear\" on this page allows for the {n} tests made here at once (Holm's method): "
-            f"{listed}. Other p-values shown (the measures held fixed in a model, checks with a second "
-            "statistic) are not part of this family and nothing is claimed from them.")
+            f"{listed}."
+            + (f" The other p-values shown ({outside}) are not part of this family and nothing is "
+               "claimed from them." if outside else ""))
 
 
 def paired_differences(

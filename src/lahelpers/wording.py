@@ -151,7 +151,9 @@ class Result:
             v = row.get(key, default) if hasattr(row, "get") else default
             return float(v) if _finite(v) else default
         if null is None:
-            null = 1.0 if "odds" in str(row.get("method", "")).lower() else 0.0
+            method = str(row.get("method", "")).lower()
+            ratio = row.get("claim") == "odds_ratio" or "odds" in method or "logit" in method
+            null = 1.0 if ratio else 0.0
         return cls(estimate=get("estimate"), ci_low=get("ci_low"), ci_high=get("ci_high"),
                    p=get("p_value"), p_adj=get("p_holm"), family_n=int(get("family_n", 0)),
                    n=int(get("n", 0)), n_missing=int(get("n_missing", 0)), null=null)
@@ -214,8 +216,8 @@ def _qualify(r: Result) -> str:
         return ("the test and the 95% interval disagree about it, so the evidence is weak: "
                 "treat it as a lead to check, not a finding")
     if r.in_family and not r.p_adj < ALPHA:
-        return (f"allowing for the {r.family_n} tests on this page it could be chance "
-                f"({p_text(r.p_adj, 'Holm-adjusted p')}): treat it as a lead to check, not a finding")
+        return (f"it does not hold once the {r.family_n} tests on this page are allowed for: treat it "
+                "as a lead to check, not a finding")
     return "treat it as a lead to check, not a finding"
 
 
@@ -300,8 +302,8 @@ def odds_ratio(r: Result, x: str, y: str, sd: float, adjusted_for: str = "", vif
     held = f", holding {adjusted_for} fixed" if adjusted_for else ""
     alone_text = ""
     if alone is not None and _finite(alone.estimate):
-        alone_text = (f" On its own, without the other measures, its "
-                      f"{estimate_ci('odds ratio', alone.estimate, alone.ci_low, alone.ci_high)} "
+        alone_text = (f" On its own, without the other measures, it had an "
+                      f"{estimate_ci('odds ratio of', alone.estimate, alone.ci_low, alone.ci_high)} "
                       f"({p_text(alone.p)}).")
     if collinear(vif):
         return (f"{x} moves closely with the other measures in the model (variance inflation factor "
