@@ -110,7 +110,7 @@ def test_near_identical_predictors_trigger_the_collinearity_wording() -> None:
     assert res.loc["care", "vif"] > wording.VIF_LIMIT and res.loc["care", "collinear"]
     assert res.loc["other", "vif"] < 2 and not res.loc["other", "collinear"]
     s = res.loc["care", "sentence"]
-    assert "variance inflation factor" in s and "is not a finding" in s and "On its own" in s
+    assert "variance inflation factor" in s and "is not a finding" in s and "Without disab and other held fixed" in s
     assert np.isfinite(res.loc["care", "alone_estimate"]) and res.loc["care", "alone_estimate"] > 1
     assert "care" not in narrative.clear(res.reset_index())["predictor"].tolist()
 
@@ -201,3 +201,19 @@ def test_available_counts_authorities_with_the_measure_and_every_outcome() -> No
     df = pd.DataFrame({"rating": ["Good"] * 40, "m": [1.0] * 40, "qs8": [2.0] * 23 + [np.nan] * 17})
     assert measures.available(df, ["m"]) == ["m"]
     assert measures.available(df, ["m"], outcomes=["qs8"]) == []
+
+
+def test_one_measure_per_model_avoids_the_collinear_joint_model() -> None:
+    rng = np.random.default_rng(4)
+    n = 150
+    z = rng.normal(size=n)
+    df = pd.DataFrame({"care": z + rng.normal(0, 0.15, n), "disab": z + rng.normal(0, 0.15, n),
+                       "imd": rng.normal(size=n)})
+    df["rating"] = pd.Categorical(np.digitize(z + rng.normal(0, 1, n), [-1, 0, 1]).astype(int),
+                                  categories=[0, 1, 2, 3], ordered=True)
+    each = stats.each_adjusted_for(df, ["rating"], ["care", "disab"], ["imd"])
+    assert each["predictor"].tolist() == ["care", "disab"] and (each["vif"] < 2).all()
+    assert not each["collinear"].any() and each["sentence"].str.contains("holding imd fixed").all()
+    text = narrative.overlap(df, ["care", "disab", "imd"]).data
+    assert "closest pair is care and disab" in text and "modelled on its own" in text
+    assert "modelled on its own" not in narrative.overlap(df, ["care", "imd"]).data

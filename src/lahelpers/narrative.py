@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 from IPython.display import HTML, Markdown
 
@@ -150,6 +151,31 @@ def family_note(page: pd.DataFrame, outside: str = "") -> Markdown:
     from lahelpers import stats  # late: stats imports nothing from here, keep it that way
 
     return Markdown(stats.family_text(page, outside))
+
+
+def overlap(df: pd.DataFrame, columns: list[str], labels: dict[str, str] | None = None) -> Markdown:
+    """How closely a set of measures move together, computed: their strongest correlation
+    (Spearman) and the variance inflation factors of a model holding all of them, so the page says
+    why they are not entered together (or that they can be)."""
+    from lahelpers import stats  # late: stats imports nothing from here
+
+    d = df[columns].apply(pd.to_numeric, errors="coerce").dropna()
+    corr = d.corr(method="spearman").where(~np.eye(len(columns), dtype=bool))
+    a, b = corr.abs().stack().idxmax()
+    z = (d - d.mean()) / d.std(ddof=1)
+    v = stats.vif(z)
+    worst = v.idxmax()
+    name = {c: variable_label(c, labels) for c in columns}
+    text = (f"Across the {len(d)} authorities with all {len(columns)} measures, the closest pair is "
+            f"{name[a]} and {name[b]} (Spearman's rho {wording.number(corr.loc[a, b])}). In one model "
+            f"holding all {len(columns)}, their variance inflation factors run from "
+            f"{wording.number(v.min(), 1)} to {wording.number(v.max(), 1)} ({name[worst]})")
+    if wording.collinear(v.max()):
+        text += (f"; at {wording.VIF_LIMIT:g} or more a measure's separate effect cannot be told apart "
+                 "from the others', so each measure is modelled on its own beside deprivation instead.")
+    else:
+        text += ", low enough for their separate effects to be estimated together."
+    return Markdown(text)
 
 
 def small_n_warning(n: int, what: str = "authorities", limit: int = SMALL_N) -> Markdown:

@@ -560,6 +560,34 @@ def ordinal_regressions(
     return res
 
 
+def each_adjusted_for(
+    df: pd.DataFrame,
+    outcomes: Sequence[str],
+    measures: Sequence[str],
+    adjust_for: Sequence[str],
+    *,
+    labels: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """One ordered-logit model per measure and outcome, each holding only ``adjust_for`` fixed
+    (one measure per model), keeping the measure's row: when measures move together (unpaid care
+    and disability), a model with all of them cannot tell them apart, while each beside the
+    adjusters alone can be read. A measure that is itself an adjuster is modelled alone. Rows
+    carry ``vif`` and the one-at-a-time estimate (:func:`ordinal_regression`)."""
+    rows = []
+    for y in outcomes:
+        d = df.copy()
+        d[y] = as_ordered(d[y])
+        for m in measures:
+            preds = [m, *(a for a in adjust_for if a != m)]
+            res = ordinal_regression(d, y, preds, labels=labels)
+            rows.append(res[res["predictor"] == m])
+    if not rows:
+        raise ValueError("give at least one outcome and one measure")
+    out = pd.concat(rows, ignore_index=True)
+    out["label"] = _pair_labels(out, labels)
+    return out
+
+
 def group_tests(
     df: pd.DataFrame,
     group: str,

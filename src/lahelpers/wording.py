@@ -302,7 +302,7 @@ def odds_ratio(r: Result, x: str, y: str, sd: float, adjusted_for: str = "", vif
     held = f", holding {adjusted_for} fixed" if adjusted_for else ""
     alone_text = ""
     if alone is not None and _finite(alone.estimate):
-        alone_text = (f" On its own, without the other measures, it had an "
+        alone_text = (f" Without {adjusted_for or 'the other measures'} held fixed, it had an "
                       f"{estimate_ci('odds ratio of', alone.estimate, alone.ci_low, alone.ci_high)} "
                       f"({p_text(alone.p)}).")
     if collinear(vif):
