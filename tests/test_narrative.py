@@ -153,7 +153,7 @@ def test_by_group_text_counts_and_caution() -> None:
         "ci_low": [0.1, -0.7, np.nan], "ci_high": [0.8, 0.6, np.nan], "method": ["Spearman"] * 3,
     })
     text = narrative.by_group_text(res).data
-    assert "rests on 4 to 12 authorities" in text and "In 1 of 2 the interval excludes no association (A)" in text
+    assert "rests on 4 to 12 authorities" in text and "In 1 of the 2 regions with an interval the association is clear on its own test (A)" in text
     assert "the widest, B, runs from -0.70 to 0.60" in text and "1 region had too few" in text
     assert "not evidence that the pattern differs between regions" in text
 

@@ -149,8 +149,10 @@ def test_every_interval_in_every_table_contains_its_estimate(real_run: run.RunRe
 def test_no_page_claims_clear_without_the_adjusted_result(real_run: run.RunResult) -> None:
     bad = []
     for r in real_run.results:
-        for text in _page_blocks(real_run.folder / r.html):
-            if _CLAIM.search(text) and "Holm" not in text:
+        blocks = _page_blocks(real_run.folder / r.html)
+        nothing_clear = any(re.search(r"None of the \d+ tests on this page is clear", t) for t in blocks)
+        for text in blocks:
+            if _CLAIM.search(text) and ("Holm" not in text or nothing_clear):
                 bad.append(f"{r.html}: {text[:160]}")
     assert bad == [], "\n".join(bad)
 

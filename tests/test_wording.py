@@ -217,3 +217,17 @@ def test_one_measure_per_model_avoids_the_collinear_joint_model() -> None:
     text = narrative.overlap(df, ["care", "disab", "imd"]).data
     assert "closest pair is care and disab" in text and "modelled on its own" in text
     assert "modelled on its own" not in narrative.overlap(df, ["care", "imd"]).data
+
+
+def test_a_clear_correlation_stays_clear_in_a_family_with_model_rows() -> None:
+    rng = np.random.default_rng(7)
+    n = 120
+    x = rng.normal(size=n)
+    df = pd.DataFrame({"x": x, "y": x + rng.normal(0, 0.5, n), "w": rng.normal(size=n)})
+    df["rating"] = pd.Categorical(np.digitize(rng.normal(size=n), [-1, 0, 1]), categories=[0, 1, 2, 3], ordered=True)
+    page = stats.family({"correlations": stats.correlations(df, ["x"], ["y"], n_boot=200),
+                         "models": stats.ordinal_regression(df, "rating", ["w", "x"])})
+    assert page["collinear"].isna().iloc[0]  # the correlation row has no collinearity flag at all
+    assert narrative.clear(page)["predictor"].tolist() == ["x"]
+    shows, _ = narrative.findings(page)
+    assert "1 is clear once all of them are allowed for" in shows.data

@@ -73,7 +73,8 @@ def clear(results: pd.DataFrame) -> pd.DataFrame:
     95% CI that excludes no association (0, or 1 for odds ratios) where there is one, and a
     Holm-adjusted p < 0.05 where the result belongs to a page's family. An adjusted coefficient
     of a collinear predictor is never clear (its sentence says why)."""
-    keep = [wording.verdict(wording.Result.from_row(r)) == wording.CLEAR and not bool(r.get("collinear", False))
+    keep = [wording.verdict(wording.Result.from_row(r)) == wording.CLEAR and r.get("collinear") is not True
+            and not (isinstance(r.get("collinear"), np.bool_) and r.get("collinear"))
             for r in results.to_dict("records")]
     return results[keep]
 
@@ -424,16 +425,21 @@ def by_group_text(results: pd.DataFrame, what: str = "region") -> Markdown:
     widest = est.loc[widths.idxmax()]
     none = len(results) - len(est)
     lead = (f"Each {what} rests on {n_lo} to {n_hi} authorities. The 95% intervals are wide: on average "
-            f"{widths.mean():.2f} across (the widest, {widest['group']}, runs from {widest['ci_low']:.2f} "
-            f"to {widest['ci_high']:.2f}), so most regional estimates are compatible with anything from a "
+            f"{wording.number(widths.mean())} across (the widest, {widest['group']}, runs from "
+            f"{wording.number(widest['ci_low'])} to {wording.number(widest['ci_high'])}), so most regional estimates are compatible with anything from a "
             "clear negative to a clear positive association. ")
+    leads = suggestive(est)
+    plural = f"{what}{'s' if len(est) != 1 else ''}"
+    adjusted = ("once the page's tests are allowed for (Holm)" if "family_n" in est.columns
+                else "on its own test")
     if clear_rows.empty:
-        body = (f"In none of the {len(est)} {what}{'s' if len(est) != 1 else ''} with an interval does it "
-                "exclude no association.")
+        body = f"In none of the {len(est)} {plural} with an interval is the association clear {adjusted}."
     else:
-        body = (f"In {len(clear_rows)} of {len(est)} the interval excludes no association "
-                f"({_list(clear_rows['group'])}); with {len(est)} {what}s tested, one or two such results "
-                "could arise by chance.")
+        body = (f"In {len(clear_rows)} of the {len(est)} {plural} with an interval the association is clear "
+                f"{adjusted} ({_list(clear_rows['group'])}).")
+    if len(leads):
+        body += (f" In {len(leads)} more ({_list(leads['group'])}) it looks clear on a single test only: "
+                 "with this many regions tested, one or two such results could arise by chance.")
     tail = (f" {none} {what}{'s' if none != 1 else ''} had too few authorities (or too little variation) for a "
             "confidence interval." if none else "")
     return Markdown(lead + body + tail + " Differences between regions here are not evidence that the "

@@ -60,9 +60,15 @@ def overview(df: pd.DataFrame, region: str) -> Markdown:
         f"{region} has **{len(r)} of England's {len(df)} upper-tier authorities**, serving "
         f"{pop / 1e6:.1f} million people (mid-2022). **{len(rated)} have a rating in our data** "
         f"({rating_text}); {len(r) - len(rated)} {wording.be(len(r) - len(rated))} not yet in our data. All 9 quality statement scores "
-        f"are known for {full}. {scrape} of the ratings {'rests' if scrape == 1 else 'rest'} on an unverified "
-        "keyword scan of CQC's pages."
+        f"are known for {full}. {_scrape_text(scrape)}"
     )
+
+
+def _scrape_text(scrape: int) -> str:
+    """How many ratings rest on the unverified scan, as a sentence ('None of the ratings ...')."""
+    head = "None" if scrape == 0 else str(scrape)
+    verb = "rests" if scrape <= 1 else "rest"
+    return f"{head} of the ratings {verb} on an unverified keyword scan of CQC's pages."
 
 
 def _date_text(row: pd.Series) -> str:
