@@ -231,3 +231,12 @@ def test_a_clear_correlation_stays_clear_in_a_family_with_model_rows() -> None:
     assert narrative.clear(page)["predictor"].tolist() == ["x"]
     shows, _ = narrative.findings(page)
     assert "1 is clear once all of them are allowed for" in shows.data
+
+
+def test_sign_flip_p_agrees_with_scipy_permutation_test() -> None:
+    rng = np.random.default_rng(3)
+    diff = rng.choice([-1.0, 0.0, 0.0, 1.0, 1.0], size=40)
+    ref = sps.permutation_test((diff,), lambda v, axis=-1: np.abs(np.mean(v, axis=axis)), permutation_type="samples",
+                               alternative="greater", vectorized=True, n_resamples=9999,
+                               rng=np.random.default_rng(1)).pvalue
+    assert stats.sign_flip_p(diff) == pytest.approx(ref, abs=0.02)

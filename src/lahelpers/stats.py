@@ -652,6 +652,17 @@ def family_text(page: pd.DataFrame, outside: str = "") -> str:
                "claimed from them." if outside else ""))
 
 
+def sign_flip_p(diff: np.ndarray, n_resamples: int = 9999, seed: int | None = 0) -> float:
+    """Two-sided permutation p-value of a mean paired difference: under "no difference" each
+    authority's difference is as likely to have either sign, so random sign flips give the null
+    distribution of the mean (the paired permutation test of scipy.stats.permutation_test with
+    ``permutation_type="samples"``, computed directly because scipy's is ~30x slower here)."""
+    diff = np.asarray(diff, float)
+    signs = np.random.default_rng(seed).choice([-1.0, 1.0], size=(n_resamples, len(diff)))
+    null = np.abs((signs * diff).mean(axis=1))
+    return float((1 + np.sum(null >= abs(diff.mean()) - 1e-12)) / (n_resamples + 1))
+
+
 def paired_differences(
     df: pd.DataFrame,
     cols: Sequence[str],
@@ -663,7 +674,7 @@ def paired_differences(
     """Every pair of ``cols`` (e.g. the 9 statements) compared on the same authorities: the mean
     of the paired differences (first minus second) with a paired bootstrap 95% CI
     (scipy.stats.bootstrap) and a sign-flip permutation test of the mean difference
-    (scipy.stats.permutation_test), since two scores given to the same authorities are not
+    (:func:`sign_flip_p`), since two scores given to the same authorities are not
     independent and overlapping intervals of the two means say nothing about their difference.
     ``p_holm`` is Holm over the pairs; pass the table to :func:`family` to adjust over a page."""
     rows = []
@@ -679,9 +690,7 @@ def paired_differences(
             lo, hi, boot = _bootstrap_ci((diff,), lambda v, axis=-1: np.mean(v, axis=axis),
                                          paired=False, n_boot=n_boot, seed=seed, vectorized=True,
                                          estimate=est)
-            p = float(sps.permutation_test((diff,), lambda v, axis=-1: np.mean(v, axis=axis),
-                                           permutation_type="samples", vectorized=True,
-                                           n_resamples=9999, rng=np.random.default_rng(seed)).pvalue)
+            p = sign_flip_p(diff, seed=seed)
         elif n:
             est = float(diff.mean())
         est, lo, hi = (float(v) for v in wording.clean([est, lo, hi]))

@@ -311,15 +311,16 @@ def odds_ratio(r: Result, x: str, y: str, sd: float, adjusted_for: str = "", vif
                 f"theirs and is not a finding.{alone_text}")
     v = verdict(r)
     per = f"each 1 standard deviation ({sd:.3g}) higher {x}"
+    bracket = f"({numbers}; {tail}){held}"
     if v == CLEAR:
-        head = f"{per} clearly went with {direction(r, 'higher', 'lower')} odds of a better {y}"
+        head = f"{per} clearly went with {direction(r, 'higher', 'lower')} odds of a better {y} {bracket}"
     elif v == SUGGESTIVE:
         head = (f"{per} went with {direction(r, 'higher', 'lower')} odds of a better {y} on this test "
-                f"alone, but {_qualify(r)}")
+                f"alone {bracket}, but {_qualify(r)}")
     else:
-        head = f"{x} showed no clear association with {y}"
-    return (f"Across {r.n} authorities, {head} ({numbers}; {tail}){held}, an association, not "
-            f"evidence of cause{small(r.n)}.{alone_text}")
+        head = f"{x} showed no clear association with {y} {bracket}"
+    return (f"Across {r.n} authorities, {head}; an association, not evidence of cause{small(r.n)}."
+            f"{alone_text}")
 
 
 def coefficient(r: Result, x: str, y: str, sd: float, vif: float = float("nan")) -> str:
@@ -330,15 +331,15 @@ def coefficient(r: Result, x: str, y: str, sd: float, vif: float = float("nan"))
                 f"{number(vif, 1)}), so its coefficient ({numbers}; {p_text(r.p)}) cannot be told "
                 "apart from theirs and is not a finding.")
     v = verdict(r)
+    bracket = f"({numbers}; {p_text(r.p)}) holding the other measures fixed"
     if v == CLEAR:
-        head = f"each 1 standard deviation ({sd:.3g}) higher {x} clearly went with {direction(r)} {y}"
+        head = f"each 1 standard deviation ({sd:.3g}) higher {x} clearly went with {direction(r)} {y} {bracket}"
     elif v == SUGGESTIVE:
         head = (f"each 1 standard deviation ({sd:.3g}) higher {x} went with {direction(r)} {y} on this "
-                f"test alone, but {_qualify(r)}")
+                f"test alone {bracket}, but {_qualify(r)}")
     else:
-        head = f"{x} showed no clear association with {y}"
-    return (f"Across {r.n} authorities, {head} ({numbers}; {p_text(r.p)}) holding the other measures "
-            f"fixed, an association, not evidence of cause{small(r.n)}.")
+        head = f"{x} showed no clear association with {y} {bracket}"
+    return f"Across {r.n} authorities, {head}; an association, not evidence of cause{small(r.n)}."
 
 
 def mean(r: Result, what: str) -> str:
