@@ -348,7 +348,7 @@ def evidence_text(df: pd.DataFrame) -> Markdown:
         "league": ("{} from a third-party league table that states {}", src.str.contains("league table")),
         "news": ("{} stated in news reports, CQC press text or council news",
                  src.str.startswith("stated") & ~src.str.contains("league table")),
-        "scrape": ("{} only on an automated keyword scan of CQC's summary pages, not checked",
+        "scrape": ("{} only on an unchecked automated keyword scan of CQC's summary pages",
                    src.str.contains("scrape")),
         "derived": ("{} derived by us from the statement scores", src.str.startswith("derived")),
     }
