@@ -137,21 +137,14 @@ def expected_scores(
 def residual_results(fit: ExpectedFit, top: int = 10, which: str = "best") -> pd.DataFrame:
     """The ``top`` best (or ``"worst"``) residuals as a stats-shaped table for
     :func:`lahelpers.charts.estimate_bars` (``label_col="label"``, the authority's name; no
-    predictor, since a residual is not an association): estimate = residual, CI = the residual's range
-    implied by the 95% prediction interval (it excludes 0 only for authorities outside it)."""
+    predictor, since a residual is not an association): estimate = residual, CI = the residual's
+    range implied by the 95% prediction interval, p = Holm over every authority. Whether an
+    authority stands out is decided by :meth:`ExpectedFit.standing_out`, not by this interval:
+    with many authorities some fall outside their own 95% interval by chance."""
     if which not in ("best", "worst"):
         raise ValueError("which must be 'best' or 'worst'")
     t = fit.table.head(top) if which == "best" else fit.table.tail(top).iloc[::-1]
-    return pd.DataFrame({
-        "outcome": fit.outcome, "predictor": "", "label": t["name"].to_numpy(), "n": fit.n,
-        "n_missing": fit.n_missing, "estimate": t["residual"].to_numpy(),
-        "ci_low": (t["observed"] - t["pi_high"]).to_numpy(),
-        "ci_high": (t["observed"] - t["pi_low"]).to_numpy(),
-        "p_value": np.nan, "method": "residual with 95% prediction interval (OLS)",
-        "sentence": [f"{r.name}: {r.observed:.0f} against {r.expected:.1f} expected ({r.position})"
-                     for r in t.itertuples()],
-        "rating_label": t["rating_label"].to_numpy(),
-    })
+    return _as_results(fit, t)
 
 
 def residual_table(fit: ExpectedFit) -> pd.DataFrame:
