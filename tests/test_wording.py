@@ -240,3 +240,19 @@ def test_sign_flip_p_agrees_with_scipy_permutation_test() -> None:
                                alternative="greater", vectorized=True, n_resamples=9999,
                                rng=np.random.default_rng(1)).pvalue
     assert stats.sign_flip_p(diff) == pytest.approx(ref, abs=0.02)
+
+
+def test_every_market_measure_is_tested_or_listed_with_its_reason() -> None:
+    v = pd.DataFrame({"column": ["m", "few"], "label": ["M", "Few"], "source_id": ["s", "s"],
+                      "vintage": ["2022", "2022"], "module": ["care_market"] * 2})
+    df = pd.DataFrame({"rating": ["Good"] * 40, "m": [1.0] * 40, "few": [1.0] * 10 + [np.nan] * 30,
+                       "qs8": [2.0] * 20 + [np.nan] * 20, "pop_65plus": [1.0] * 40})
+    df = measures.with_rates(df.assign(bbc_hours_handed_back_2223=1.0, bbc_contracts_handed_back_2223=1.0,
+                                       salt_requests_65=1.0))
+    tested = measures.available(df, measures.market_measures(v), outcomes=["qs8"])
+    listed = measures.left_out(df, v, outcomes=["qs8"]).set_index("Measure")["Why not tested"]
+    assert "m" not in tested and "few" not in tested  # m has 40 values but only 20 beside a QS8 score
+    assert "only 20 authorities have both this" in listed["m"]
+    assert "only 10 rated authorities have a value" in listed["few"]
+    assert set(measures.market_measures(v)) <= set(tested) | {c for c in measures.market_measures(v)
+                                                              if measures.variable_label(c, measures.LABELS) in listed}

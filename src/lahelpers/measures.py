@@ -56,15 +56,25 @@ def market_measures(variables: pd.DataFrame) -> list[str]:
     return [*keep, *RATES]
 
 
-def left_out(df: pd.DataFrame, variables: pd.DataFrame, min_n: int = 30) -> pd.DataFrame:
+def left_out(df: pd.DataFrame, variables: pd.DataFrame, min_n: int = 30,
+             outcomes: Sequence[str] = ()) -> pd.DataFrame:
     """The measures of :data:`MARKET_MODULES` not tested, with the reason: a count
-    (:data:`NOT_TESTED`) or fewer than ``min_n`` rated authorities with a value."""
+    (:data:`NOT_TESTED`), fewer than ``min_n`` rated authorities with a value, or (with
+    ``outcomes``) fewer than ``min_n`` with the measure and some outcome: the same rule as
+    :func:`available`, so every measure is either tested or listed here."""
     rows = [{"Measure": variable_label(c), "Why not tested": why} for c, why in NOT_TESTED.items()]
     for c in market_measures(variables):
         k = _rated_values(df, c)
+        both = {o: int((df[c].notna() & df[o].notna()).sum()) for o in outcomes} if c in df.columns else {}
+        short = {o: m for o, m in both.items() if m < min_n}
         if k < min_n:
-            rows.append({"Measure": variable_label(c, LABELS),
-                         "Why not tested": f"only {k} rated authorities have a value (fewer than {min_n})"})
+            why = f"only {k} rated authorities have a value (fewer than {min_n})"
+        elif short:
+            o, m = min(short.items(), key=lambda kv: kv[1])
+            why = f"only {m} authorities have both this and {variable_label(o)} (fewer than {min_n})"
+        else:
+            continue
+        rows.append({"Measure": variable_label(c, LABELS), "Why not tested": why})
     return pd.DataFrame(rows, columns=["Measure", "Why not tested"])
 
 
