@@ -34,7 +34,7 @@ def test_missing_list_names_every_unrated(df: pd.DataFrame) -> None:
     )
 
 
-def test_statement_ranking_and_overlap() -> None:
+def test_statement_ranking_names_weakest_and_strongest() -> None:
     means = pd.DataFrame(
         {
             "outcome": ["qs1", "qs5", "qs3"],
@@ -45,13 +45,9 @@ def test_statement_ranking_and_overlap() -> None:
         }
     )
     text = narrative.statement_ranking(means).data
-    assert (
-        "Weakest: **Assessing needs** (mean 2.20" in text
-        and "Strongest: **Partnerships and communities**" in text
-    )
-    assert "do not overlap" in text and "1 of the 3 has a mean" in text
-    means.loc[0, "ci_high"] = 2.85
-    assert "overlap, so the data cannot say" in narrative.statement_ranking(means).data
+    assert "Weakest: **Assessing needs** (mean 2.20, 95% CI 2.10 to 2.30" in text
+    assert "Strongest: **Partnerships and communities**" in text and "1 of the 3 has a mean" in text
+    assert "overlap" not in text  # no ranking by overlapping intervals
 
 
 def test_band_spread(df: pd.DataFrame) -> None:
@@ -133,23 +129,24 @@ def test_findings_say_whether_a_result_survives_many_tests() -> None:
     results = pd.DataFrame({
         "outcome": ["qs8", "qs8"], "predictor": ["turnover_rate", "x"], "n": [70, 70],
         "estimate": [-0.3, -0.5], "ci_low": [-0.5, -0.7], "ci_high": [-0.05, -0.3],
-        "p_value": [0.02, 0.0001], "p_holm": [0.2, 0.0002], "method": ["Spearman", "Spearman"],
-        "sentence": ["T.", "X."],
+        "p_value": [0.02, 0.0001], "p_holm": [0.2, 0.0002], "family_n": [2, 2],
+        "method": ["Spearman", "Spearman"], "sentence": ["T.", "X."],
     })
     shows, _ = narrative.findings(results)
-    assert "T. Allowing for the 2 tests made here, it could be chance (Holm-adjusted p = 0.20)" in shows.data
-    assert "X. It stays clear once the 2 tests made here are allowed for (Holm-adjusted p = 0.000)" in shows.data
+    assert "Of the 2 tests on this page, 1 is clear once all of them are allowed for (Holm):\n\n- X." in shows.data
+    assert "1 more result looked clear on a single test but does not hold" in shows.data and "- T." in shows.data
 
 
 def test_results_table_is_readable() -> None:
     results = pd.DataFrame({
         "outcome": ["qs3"], "predictor": ["imd2025_score"], "n": [79], "n_missing": [74],
         "estimate": [-0.034], "ci_low": [-0.25], "ci_high": [0.2], "p_value": [0.76], "p_holm": [1.0],
+        "family_n": [5],
         "method": ["Spearman's rho; bootstrap 95% CI (BCa, 2000 resamples)"], "sentence": ["s"],
     })
     html = narrative.results_table(results, labels={"imd2025_score": "Deprivation"}).data
     for text in ("QS3 Equity in experience and outcomes", "Deprivation", ">79<", ">74<", "-0.03",
-                 "p (Holm, all tests here)", "Spearman&#39;s rho"):  # text is HTML-escaped
+                 "p (Holm, 5 tests on this page)", "Spearman&#39;s rho"):  # text is HTML-escaped
         assert text in html, text
     assert "bootstrap" not in html  # the method is named, not its details
 
@@ -160,7 +157,7 @@ def test_by_group_text_counts_and_caution() -> None:
         "ci_low": [0.1, -0.7, np.nan], "ci_high": [0.8, 0.6, np.nan], "method": ["Spearman"] * 3,
     })
     text = narrative.by_group_text(res).data
-    assert "rests on 4 to 12 authorities" in text and "In 1 of 2 the interval excludes no association (A)" in text
+    assert "rests on 4 to 12 authorities" in text and "In 1 of the 2 regions with an interval the association is clear on its own test (A)" in text
     assert "the widest, B, runs from -0.70 to 0.60" in text and "1 region had too few" in text
     assert "not evidence that the pattern differs between regions" in text
 
@@ -171,16 +168,15 @@ def test_findings_headline_and_long_lists_counted() -> None:
         "outcome": ["qs8"] * n, "predictor": [f"m{i}" for i in range(n)], "n": [70] * n,
         "estimate": [0.4] + [0.0] * (n - 1), "ci_low": [0.1] + [-0.2] * (n - 1),
         "ci_high": [0.6] + [0.2] * (n - 1), "p_value": [0.001] + [0.9] * (n - 1),
-        "p_holm": [0.012] + [1.0] * (n - 1), "method": ["Spearman"] * n, "sentence": [f"S{i}." for i in range(n)],
+        "p_holm": [0.012] + [1.0] * (n - 1), "family_n": [n] * n, "method": ["Spearman"] * n,
+        "sentence": [f"S{i}." for i in range(n)],
     })
     shows, not_shows = narrative.findings(results)
-    assert shows.data.startswith("Of the 12 associations tested here, 1 has a 95% confidence interval")
-    assert "; it stays clear once the number of tests is allowed for (Holm):" in shows.data
+    assert shows.data.startswith("Of the 12 tests on this page, 1 is clear once all of them are allowed for")
     results.loc[0, "p_holm"] = 0.3
-    assert "; it does not stay clear" in narrative.findings(results)[0].data
-    results.loc[1, ["ci_low", "ci_high", "p_holm"]] = [0.05, 0.5, 0.01]
-    assert "2 have a 95% confidence interval" in narrative.findings(results)[0].data
-    assert "; 1 of them stays clear" in narrative.findings(results)[0].data
-    results.loc[1, "p_holm"] = 0.5
-    assert "; none of them stays clear" in narrative.findings(results)[0].data
-    assert "for the other 11 of the 12 tested" in not_shows.data and "m3" not in not_shows.data
+    assert narrative.findings(results)[0].data.startswith("- None of the 12 tests on this page is clear")
+    assert "1 more result looked clear on a single test" in narrative.findings(results)[0].data
+    results.loc[1, ["ci_low", "ci_high", "p_value", "p_holm"]] = [0.05, 0.5, 0.001, 0.01]
+    assert "2 more results" not in narrative.findings(results)[0].data
+    assert "1 is clear" in narrative.findings(results)[0].data
+    assert "for the other 11 of the 12 tests" in not_shows.data and "m3" not in not_shows.data

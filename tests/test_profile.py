@@ -6,7 +6,6 @@ import fixtures_analysis as fx
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import stats as sps
 
 from lahelpers import framework, load, profile
 from lahelpers.inputs import validate
@@ -28,16 +27,16 @@ def test_title_and_headings_name_the_region() -> None:
     assert profile.heading("London", "Peers").data == "## Peers: London"
 
 
-def test_compare_with_rest_matches_scipy(df: pd.DataFrame) -> None:
+def test_compare_with_rest_counts_and_permutation_interval(df: pd.DataFrame) -> None:
     region = df["region"].iloc[0]
     comp = profile.compare_with_rest(df, region, ["qs1", "theme_people"]).set_index("outcome")
     a = df.loc[df["region"] == region, "qs1"].dropna().to_numpy(float)
     b = df.loc[df["region"] != region, "qs1"].dropna().to_numpy(float)
-    res = sps.ttest_ind(a, b, equal_var=False)
-    ci = res.confidence_interval()
     row = comp.loc["qs1"]
     assert row["estimate"] == pytest.approx(a.mean() - b.mean())
-    assert (row["ci_low"], row["ci_high"]) == pytest.approx((ci.low, ci.high))
+    diff, lo, hi, p = profile.permutation_difference(a, b)
+    assert (row["ci_low"], row["ci_high"], row["p_value"]) == pytest.approx((lo, hi, p))
+    assert row["ci_low"] <= row["estimate"] <= row["ci_high"]
     assert row["n"] == len(a) and row["n_rest"] == len(b)
     assert row["n_missing"] == int(df.loc[df["region"] == region, "qs1"].isna().sum())
 
@@ -52,10 +51,11 @@ def test_compare_with_rest_too_few_scores(df: pd.DataFrame) -> None:
 
 
 def test_comparison_text_says_when_nothing_differs() -> None:
-    comp = pd.DataFrame({"label": ["QS1 x"], "n": [8], "estimate": [0.1], "ci_low": [-0.2], "ci_high": [0.4]})
+    comp = pd.DataFrame({"label": ["QS1 x"], "n": [8], "estimate": [0.1], "ci_low": [-0.2], "ci_high": [0.4],
+                         "p_value": [0.4]})
     text = profile.comparison_text(comp, "North East").data
     assert "does North East differ clearly" in text and "at most 8" in text
-    comp.loc[0, ["ci_low", "ci_high"]] = [0.1, 0.5]
+    comp.loc[0, ["ci_low", "ci_high", "p_value"]] = [0.05, 0.5, 0.01]
     assert "clearly **higher** than the rest of England on QS1 x" in profile.comparison_text(comp, "North East").data
 
 

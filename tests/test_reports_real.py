@@ -7,6 +7,7 @@ region profiles): each must execute without error on the real processed data.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import nbformat
@@ -86,3 +87,89 @@ def test_every_page_draws_offline_in_chromium(real_run: run.RunResult, browser) 
     problems = [f"{c.page}: {p}" for c in checks for p in c.problems]
     assert problems == [], "\n".join(problems)
     assert sum(c.drawn for c in checks) == sum(r.charts for r in real_run.results)
+
+
+#: An estimate followed by its interval, as :func:`lahelpers.wording.estimate_ci` writes it.
+_CI = re.compile(r"(?P<est>[-+]?\d+(?:\.\d+)?)%?, 95% CI (?P<lo>[-+]?\d+(?:\.\d+)?)%? to (?P<hi>[-+]?\d+(?:\.\d+)?)")
+#: A positive claim that something is clear or stands out (negations such as "did not differ
+#: clearly" or "No authority stands out" are not claims).
+_CLAIM = re.compile(r"(?<!not differ )(?<!not )\bclearly\b|(?<!No authority )\bstands? out\b")
+
+
+def _page_blocks(path: Path) -> list[str]:
+    """The text of each paragraph, list item and table cell of a rendered page, no scripts."""
+    soup = BeautifulSoup(path.read_text(), "html.parser")
+    for s in soup(["script", "style"]):
+        s.decompose()
+    return [el.get_text(" ", strip=True) for el in soup.find_all(["p", "li", "td"])]
+
+
+def test_every_interval_on_every_page_contains_its_estimate(real_run: run.RunResult) -> None:
+    bad, checked = [], {}
+    for r in real_run.results:
+        for text in _page_blocks(real_run.folder / r.html):
+            for m in _CI.finditer(text):
+                checked[r.name] = checked.get(r.name, 0) + 1
+                est, lo, hi = (float(m[k]) for k in ("est", "lo", "hi"))
+                if not (lo <= est <= hi and lo < hi):
+                    bad.append(f"{r.html}: {m[0]}")
+    assert all(checked.get(name) for name in NATIONAL), checked  # the check is not vacuous
+    assert bad == [], "\n".join(bad)
+
+
+def _interval_columns(table) -> list[tuple[int, int, int]]:
+    """(estimate, from, to) column positions of a rendered table: every "... 95% CI from" header
+    followed by "... 95% CI to", with the estimate in the column before."""
+    heads = [th.get_text(" ", strip=True) for th in table.find("thead").find_all("th")]
+    return [(i - 1, i, i + 1) for i, h in enumerate(heads[:-1])
+            if i > 0 and h.endswith("95% CI from") and heads[i + 1].endswith("95% CI to")]
+
+
+def _num(text: str) -> float | None:
+    """A table cell as a number (None for a dash or text)."""
+    try:
+        return float(text.replace(",", "").lstrip("+"))
+    except ValueError:
+        return None
+
+
+def test_every_interval_in_every_table_contains_its_estimate(real_run: run.RunResult) -> None:
+    bad, checked = [], 0
+    for r in real_run.results:
+        soup = BeautifulSoup((real_run.folder / r.html).read_text(), "html.parser")
+        for table in soup.find_all("table"):
+            if table.find("thead") is None:
+                continue
+            for e, lo, hi in _interval_columns(table):
+                for tr in table.find("tbody").find_all("tr"):
+                    cells = [_num(td.get_text(strip=True)) for td in tr.find_all("td")]
+                    if max(e, lo, hi) >= len(cells) or None in (cells[e], cells[lo], cells[hi]):
+                        continue
+                    checked += 1
+                    if not (cells[lo] <= cells[e] <= cells[hi] and cells[lo] < cells[hi]):
+                        bad.append(f"{r.html}: {cells[e]} ({cells[lo]} to {cells[hi]})")
+    assert checked > 100 and bad == [], "\n".join(bad)
+
+
+def test_no_page_claims_clear_without_the_adjusted_result(real_run: run.RunResult) -> None:
+    bad = []
+    for r in real_run.results:
+        blocks = _page_blocks(real_run.folder / r.html)
+        nothing_clear = any(re.search(r"None of the \d+ tests on this page is clear", t) for t in blocks)
+        assert any("Allowing for many tests." in t for t in blocks), f"{r.html} does not state its family"
+        for text in blocks:
+            if _CLAIM.search(text) and ("Holm" not in text or nothing_clear):
+                bad.append(f"{r.html}: {text[:160]}")
+    assert bad == [], "\n".join(bad)
+
+
+def test_numbers_on_every_page_read_as_a_reader_reads_them(real_run: run.RunResult) -> None:
+    bad = []
+    for r in real_run.results:
+        for text in _page_blocks(real_run.folder / r.html):
+            # p = 0.000; -0.00; "1 are"; a raw column or source id (snake_case) instead of a label
+            for pattern in (r"p = 0\.000\b", r"(?<![\d.])-0\.0+(?![\d])", r"\b1 are\b",
+                            r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b"):
+                if re.search(pattern, text):
+                    bad.append(f"{r.html}: {pattern}: {text[:120]}")
+    assert bad == [], "\n".join(bad)

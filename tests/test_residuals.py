@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-from lahelpers import narrative, residuals
+from lahelpers import residuals
 
 PREDICTORS = ["imd2025_score", "pct_65plus"]
 
@@ -35,20 +35,19 @@ def test_fit_matches_statsmodels(df: pd.DataFrame) -> None:
     assert t.loc[codes, "pi_low"].to_numpy() == pytest.approx(pi["obs_ci_lower"].to_numpy())
 
 
-def test_residuals_sorted_and_positions_follow_the_interval(df: pd.DataFrame) -> None:
+def test_residuals_sorted_and_positions_follow_holm_over_authorities(df: pd.DataFrame) -> None:
     d = df.copy()
     scored = d.index[d["overall_pct"].notna()]
     d.loc[scored[0], "overall_pct"] = 250  # far above anything its context predicts (off the scale)
     fit = residuals.expected_scores(d, "overall_pct", PREDICTORS)
     t = fit.table
     assert t["residual"].is_monotonic_decreasing
-    assert t.iloc[0]["code"] == d.loc[scored[0], "code"] and t.iloc[0]["position"] == residuals.ABOVE
-    above = t["observed"] > t["pi_high"]
-    assert (t.loc[above, "position"] == residuals.ABOVE).all()
-    assert (t.loc[~above & (t["observed"] >= t["pi_low"]), "position"] == residuals.WITHIN).all()
+    named = fit.explains & (t["p_holm"] < 0.05)
+    assert ((t["position"] == residuals.ABOVE) == (named & (t["residual"] > 0))).all()
+    assert ((t["position"] == residuals.BELOW) == (named & (t["residual"] < 0))).all()
     text = residuals.fit_text(fit).data
-    assert f"uses the {fit.n} authorities" in text and d.loc[scored[0], "name"] in text
-    assert "not proof of better practice" in text
+    assert f"uses the {fit.n} authorities" in text and "not proof of better practice" in text
+    assert (d.loc[scored[0], "name"] in text) == (t.iloc[0]["position"] == residuals.ABOVE)
 
 
 def test_residual_results_feed_estimate_bars(df: pd.DataFrame) -> None:
@@ -58,14 +57,9 @@ def test_residual_results_feed_estimate_bars(df: pd.DataFrame) -> None:
     row, t0 = best.iloc[0], fit.table.iloc[0]
     assert row["ci_low"] == pytest.approx(t0["observed"] - t0["pi_high"])
     assert row["ci_high"] == pytest.approx(t0["observed"] - t0["pi_low"])
-    # The interval excludes 0 exactly when the authority lies outside its prediction interval.
-    outside = (best["ci_low"] > 0) | (best["ci_high"] < 0)
-    assert outside.tolist() == (fit.table.head(5)["position"] != residuals.WITHIN).tolist()
     worst = residuals.residual_results(fit, top=3, which="worst")
     assert worst["estimate"].is_monotonic_increasing
-    assert narrative.clear(best).shape[0] == int(outside.sum())
-    table = residuals.residual_table(fit, top=4)
-    assert list(table["Authority"]) == list(fit.table["name"].head(4))
+    assert list(residuals.residual_table(fit)["Authority"]) == list(fit.standing_out()["name"])
 
 
 def test_too_few_or_flat_predictors_fail_clearly(df: pd.DataFrame) -> None:

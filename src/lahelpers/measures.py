@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from IPython.display import Markdown
 
 from lahelpers import framework
 from lahelpers.framework import variable_label
@@ -56,15 +57,25 @@ def market_measures(variables: pd.DataFrame) -> list[str]:
     return [*keep, *RATES]
 
 
-def left_out(df: pd.DataFrame, variables: pd.DataFrame, min_n: int = framework.SMALL_N) -> pd.DataFrame:
+def left_out(df: pd.DataFrame, variables: pd.DataFrame, min_n: int = framework.SMALL_N,
+             outcomes: Sequence[str] = ()) -> pd.DataFrame:
     """The measures of :data:`MARKET_MODULES` not tested, with the reason: a count
-    (:data:`NOT_TESTED`) or fewer than ``min_n`` rated authorities with a value."""
+    (:data:`NOT_TESTED`), fewer than ``min_n`` rated authorities with a value, or (with
+    ``outcomes``) fewer than ``min_n`` with the measure and some outcome: the same rule as
+    :func:`available`, so every measure is either tested or listed here."""
     rows = [{"Measure": variable_label(c), "Why not tested": why} for c, why in NOT_TESTED.items()]
     for c in market_measures(variables):
         k = _rated_values(df, c)
+        both = {o: int((df[c].notna() & df[o].notna()).sum()) for o in outcomes} if c in df.columns else {}
+        short = {o: m for o, m in both.items() if m < min_n}
         if k < min_n:
-            rows.append({"Measure": variable_label(c, LABELS),
-                         "Why not tested": f"only {k} rated authorities have a value (fewer than {min_n})"})
+            why = f"only {k} rated authorities have a value (fewer than {min_n})"
+        elif short:
+            o, m = min(short.items(), key=lambda kv: kv[1])
+            why = f"only {m} authorities have both this and {variable_label(o)} (fewer than {min_n})"
+        else:
+            continue
+        rows.append({"Measure": variable_label(c, LABELS), "Why not tested": why})
     return pd.DataFrame(rows, columns=["Measure", "Why not tested"])
 
 
@@ -119,15 +130,60 @@ def with_rates(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def available(df: pd.DataFrame, columns: Sequence[str], min_n: int = framework.SMALL_N) -> list[str]:
+def available(df: pd.DataFrame, columns: Sequence[str], min_n: int = framework.SMALL_N,
+              outcomes: Sequence[str] = ()) -> list[str]:
     """The columns of ``columns`` present in ``df`` with at least ``min_n`` known values among
-    rated authorities (fewer cannot support a correlation with the ratings)."""
-    return [c for c in columns if _rated_values(df, c) >= min_n]
+    rated authorities (fewer cannot support a correlation with the ratings); with ``outcomes``,
+    at least ``min_n`` authorities with the measure and each outcome, so that every test that
+    uses the measure rests on ``min_n`` or more."""
+    def enough(c: str) -> bool:
+        if _rated_values(df, c) < min_n:
+            return False
+        return all(int((df[c].notna() & df[o].notna()).sum()) >= min_n for o in outcomes)
+    return [c for c in columns if c in df.columns and enough(c)]
+
+
+def labels(variables: pd.DataFrame, columns: Sequence[str] | None = None) -> dict[str, str]:
+    """Readable labels for ``columns`` (default: every column of ``variables``) plus
+    :data:`LABELS`, where two different measures would share a label, each gets its vintage and
+    source added, so no table shows the same name for two measures."""
+    v = variables.set_index("column")
+    cols = list(columns) if columns is not None else [*v.index.astype(str), *RATES]
+    base = {c: variable_label(c, LABELS) for c in cols}
+    counts = pd.Series(list(base.values())).value_counts()
+    out = dict(LABELS)
+    for c, lab in base.items():
+        if counts[lab] > 1 and c in v.index:
+            out[c] = f"{lab}, {v.loc[c, 'vintage']} ({_publisher(str(v.loc[c, 'source_id'])).split(';')[0]})"
+        else:
+            out[c] = lab
+    return out
+
+
+def _publisher(source_id: str) -> str:
+    """Who published a source, from the data catalogue (the id itself if it is not there)."""
+    from lahelpers.inputs import catalogue  # late: only needed for readable source names
+
+    src = catalogue.load_catalogue().get(source_id)
+    return src.publisher if src is not None and src.publisher else source_id
+
+
+def coverage_text(df: pd.DataFrame, columns: Sequence[str], labels: dict[str, str] | None = None) -> Markdown:
+    """How many authorities each measure covers, in one sentence computed from the data (never
+    'most' where a measure covers fewer than half)."""
+    labels = {**LABELS, **(labels or {})}
+    n = len(df)
+    known = {c: int(df[c].notna().sum()) for c in columns}
+    parts = [f"{variable_label(c, labels)} {k} of {n}" for c, k in known.items()]
+    lo, hi = min(known.values()), max(known.values())
+    half = sum(k * 2 > n for k in known.values())
+    return Markdown(f"These measures cover from {lo} to {hi} of the {n} authorities, rated or not "
+                    f"({'; '.join(parts)}); {half} of the {len(known)} cover more than half of them.")
 
 
 def coverage(df: pd.DataFrame, columns: Sequence[str], variables: pd.DataFrame | None = None,
              labels: dict[str, str] | None = None) -> pd.DataFrame:
-    """For each measure: label, source, vintage, authorities with a value, missing, and how many
+    """For each measure: label, source (its publisher, never a source id), vintage, authorities with a value, missing, and how many
     of the rated authorities have it. ``variables`` is ``load.variables()`` (source and vintage);
     derived rates take their source from the count they divide."""
     labels = {**LABELS, **(labels or {})}
@@ -140,7 +196,7 @@ def coverage(df: pd.DataFrame, columns: Sequence[str], variables: pd.DataFrame |
         known = df[c].notna()
         rows.append({
             "Measure": variable_label(c, labels),
-            "Source": "" if src is None else str(src["source_id"]),
+            "Source": "" if src is None else _publisher(str(src["source_id"])),
             "Vintage": "" if src is None else str(src["vintage"]),
             "Authorities with a value": int(known.sum()),
             "Missing": int((~known).sum()),

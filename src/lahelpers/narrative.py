@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 from IPython.display import HTML, Markdown
 
-from lahelpers import framework
+from lahelpers import framework, wording
 from lahelpers.framework import variable_label
 from lahelpers.htmlsafe import md_text
 
@@ -37,17 +38,15 @@ def coverage(df: pd.DataFrame) -> Markdown:
     rated = df[df["cqc_status"] == "rated"]
     full = df[list(framework.QS_COLUMNS)].notna().all(axis=1)
     pct_known = df["overall_pct"].notna()
-    basis = rated["rating_basis"].value_counts()
-    basis_text = _list(f"{v} {k}" for k, v in basis.items())
     counts = rated["rating"].value_counts().reindex(framework.RATINGS[::-1], fill_value=0)
     rating_text = _list(f"{v} {k}" for k, v in counts.items())
     dates = rated["publication_date"].dropna()
     span = f"{dates.min():%B %Y} to {dates.max():%B %Y}" if len(dates) else "unknown dates"
     return Markdown(
         f"**{len(rated)} of {n} authorities ({_pct(len(rated), n)}) have a CQC rating in our data**; "
-        f"{n - len(rated)} are not yet in our data. Ratings: {rating_text}. "
+        f"{n - len(rated)} {wording.be(n - len(rated))} not yet in our data. Ratings: {rating_text}. "
         f"All 9 quality statement scores are known for {int(full.sum())} authorities and an overall % for "
-        f"{int(pct_known.sum())}. The ratings are {basis_text} (by how we know them). "
+        f"{int(pct_known.sum())}. {evidence_text(df).data} "
         f"Reports in our data were published from {span}."
     )
 
@@ -72,72 +71,70 @@ def result_sentences(results: pd.DataFrame) -> Markdown:
 
 
 def clear(results: pd.DataFrame) -> pd.DataFrame:
-    """Results whose 95% CI excludes no association (0 for correlations, differences and
-    regression coefficients; 1 for odds ratios from ordered logit models).
-
-    A Kruskal-Wallis row's effect size (epsilon-squared) cannot be below 0, so its interval never
-    includes 0: that row counts as clear only when its test's p-value is below 0.05.
-    """
-    method = results["method"].astype(str)
-    null = method.str.contains("odds|logit", case=False).map({True: 1.0, False: 0.0})
-    kruskal = method.str.startswith("Kruskal")
-    by_ci = (results["ci_low"] > null) | (results["ci_high"] < null)
-    p = results["p_value"] if "p_value" in results.columns else pd.Series(float("nan"), results.index)
-    return results[(by_ci & ~kruskal) | (kruskal & (p < 0.05))]
+    """Results that are clear by the one rule (:func:`lahelpers.wording.verdict`): p < 0.05, a
+    95% CI that excludes no association (0, or 1 for odds ratios) where there is one, and a
+    Holm-adjusted p < 0.05 where the result belongs to a page's family. An adjusted coefficient
+    of a collinear predictor is never clear (its sentence says why)."""
+    keep = [wording.verdict(wording.Result.from_row(r)) == wording.CLEAR and r.get("collinear") is not True
+            and not (isinstance(r.get("collinear"), np.bool_) and r.get("collinear"))
+            for r in results.to_dict("records")]
+    return results[keep]
 
 
-def _holm_note(row: pd.Series, n_tests: int) -> str:
-    """' Allowing for the N tests ...' when a Holm-adjusted p-value (``p_holm``) is given."""
-    p = row.get("p_holm")
-    if p is None or pd.isna(p):
-        return ""
-    if p < 0.05:
-        return f" It stays clear once the {n_tests} tests made here are allowed for (Holm-adjusted p = {p:.3f})."
-    return (f" Allowing for the {n_tests} tests made here, it could be chance (Holm-adjusted p = {p:.2f}): "
-            "treat it as a lead to check, not a finding.")
+def suggestive(results: pd.DataFrame) -> pd.DataFrame:
+    """Results with p < 0.05 or an interval excluding no association on their own, that are not
+    clear (they do not survive the page's adjustment, or the test and interval disagree), and
+    collinear adjusted coefficients that would otherwise look clear."""
+    strong = clear(results).index
+    keep = [i not in strong and wording.verdict(wording.Result.from_row(r)) != wording.NONE
+            for i, r in zip(results.index, results.to_dict("records"), strict=True)]
+    return results[keep]
 
 
 def findings(results: pd.DataFrame, caveats: Iterable[str] = (),
              labels: dict[str, str] | None = None) -> tuple[Markdown, Markdown]:
-    """'What this shows' and 'What it does not show', written from a table of statistics results.
+    """'What this shows' and 'What it does not show', written from a page's family of results
+    (:func:`lahelpers.stats.family`).
 
-    A result "shows" something only when its 95% confidence interval excludes no association;
-    everything else is reported as no clear association. Where the table has ``p_holm``
-    (:func:`lahelpers.stats.correlations`), each clear result also says whether it survives
-    allowing for the number of tests made. The second text always states what a
-    cross-sectional comparison of ratings cannot show, plus the caller's own caveats.
+    A result "shows" something only when it is clear by :func:`clear` (after the page's Holm
+    adjustment); results clear on a single test only are listed as leads; everything else is
+    counted as no clear association. The second text always states what a cross-sectional
+    comparison of ratings cannot show, plus the caller's own caveats.
     """
+    tested = results.dropna(subset=["p_value"]) if "p_value" in results.columns else results
     strong = clear(results)
-    weak = results.drop(strong.index)
+    leads = suggestive(results)
+    weak = results.drop([*strong.index, *leads.index])
+    n_fam = int(results["family_n"].iloc[0]) if "family_n" in results.columns and len(results) else len(tested)
     if strong.empty:
-        shows = (
-            "- None of the associations tested is clear: every 95% confidence interval includes "
-            "no association."
-        )
+        shows = (f"- None of the {n_fam} tests on this page is clear once all of them are allowed "
+                 "for (Holm).")
     else:
-        head = f"Of the {len(results)} associations tested here, {len(strong)} {'has' if len(strong) == 1 else 'have'} a 95% confidence interval that excludes no association"
-        if "p_holm" in strong.columns and strong["p_holm"].notna().any():
-            survive = int((strong["p_holm"] < 0.05).sum())
-            if len(strong) == 1:
-                head += f"; it {'stays' if survive else 'does not stay'} clear"
-            else:
-                head += ("; none of them stays clear" if survive == 0 else
-                         f"; {survive} of them {'stays' if survive == 1 else 'stay'} clear")
-            head += " once the number of tests is allowed for (Holm)"
-        shows = head + ":\n\n" + "\n".join(
-            f"- {s}{_holm_note(r, len(results))}"
-            for s, (_i, r) in zip(strong["sentence"], strong.iterrows(), strict=True))
+        shows = (f"Of the {n_fam} tests on this page, {len(strong)} {wording.be(len(strong))} clear "
+                 "once all of them are allowed for (Holm):\n\n"
+                 + "\n".join(f"- {s}" for s in strong["sentence"]))
+    if not leads.empty:
+        shows += (f"\n\n{wording.count(len(leads), 'more result')} looked clear on a single test but "
+                  f"{'does' if len(leads) == 1 else 'do'} not hold once every test is allowed for, or "
+                  "rest on a measure that moves with the others in a model: leads to check, not "
+                  "findings:\n\n" + "\n".join(f"- {s}" for s in leads["sentence"]))
     n_min, n_max = int(results["n"].min()), int(results["n"].max())
     lines = []
+    untested = weak[weak["p_value"].isna()] if "p_value" in weak.columns else weak.iloc[0:0]
+    weak = weak.drop(untested.index)
     if not weak.empty:
         pairs = sorted({f"{variable_label(str(o), labels)} with {variable_label(str(p), labels)}"
+                        if p else variable_label(str(o), labels)
                         for o, p in zip(weak["outcome"], weak["predictor"], strict=True)})
         what = (f"these: {_list(pairs)}" if len(pairs) <= LIST_AT_MOST
-                else f"the other {len(weak)} of the {len(results)} tested (each is in the tables above)")
+                else f"the other {len(weak)} of the {len(tested)} tests (each is in the tables above)")
         lines.append(
-            f"- No clear association (95% CI includes none) for {what}. Absence of evidence here "
-            "is not evidence of absence: the samples are small."
+            f"- No clear association for {what}. Absence of evidence here is not evidence of "
+            "absence: the samples are small."
         )
+    if not untested.empty:
+        lines.append(f"- {wording.count(len(untested), 'estimate')} could not be tested (too few "
+                     "authorities, or too little variation) and so are not counted among the tests.")
     lines += [
         f"- Cause. These are associations across authorities (n from {n_min} to {n_max}), measured once; "
         "they cannot show that context causes a rating, nor rule out other explanations.",
@@ -147,12 +144,46 @@ def findings(results: pd.DataFrame, caveats: Iterable[str] = (),
         "those rated earlier; if so, these estimates are biased in an unknown direction.",
     ]
     lines += [f"- {c}" for c in caveats]
-    return Markdown("\n".join([shows])), Markdown("\n".join(lines))
+    return Markdown(shows), Markdown("\n".join(lines))
 
 
-def small_n_warning(n: int, what: str = "authorities") -> Markdown:
-    """A plain warning when a comparison rests on few authorities."""
-    if n >= SMALL_N:
+def family_note(page: pd.DataFrame, outside: str = "") -> Markdown:
+    """The page's one statement of which tests its Holm adjustment covers
+    (:func:`lahelpers.stats.family_text`); ``outside`` names p-values shown on the page that are
+    not in the family (e.g. "the measures held fixed in the models")."""
+    from lahelpers import stats  # late: stats imports nothing from here, keep it that way
+
+    return Markdown(stats.family_text(page, outside))
+
+
+def overlap(df: pd.DataFrame, columns: list[str], labels: dict[str, str] | None = None) -> Markdown:
+    """How closely a set of measures move together, computed: their strongest correlation
+    (Spearman) and the variance inflation factors of a model holding all of them, so the page says
+    why they are not entered together (or that they can be)."""
+    from lahelpers import stats  # late: stats imports nothing from here
+
+    d = df[columns].apply(pd.to_numeric, errors="coerce").dropna()
+    corr = d.corr(method="spearman").where(~np.eye(len(columns), dtype=bool))
+    a, b = corr.abs().stack().idxmax()
+    z = (d - d.mean()) / d.std(ddof=1)
+    v = stats.vif(z)
+    worst = v.idxmax()
+    name = {c: variable_label(c, labels) for c in columns}
+    text = (f"Across the {len(d)} authorities with all {len(columns)} measures, the closest pair is "
+            f"{name[a]} and {name[b]} (Spearman's rho {wording.number(corr.loc[a, b])}). In one model "
+            f"holding all {len(columns)}, their variance inflation factors run from "
+            f"{wording.number(v.min(), 1)} to {wording.number(v.max(), 1)} ({name[worst]})")
+    if wording.collinear(v.max()):
+        text += (f"; at {wording.VIF_LIMIT:g} or more a measure's separate effect cannot be told apart "
+                 "from the others', so each measure is modelled on its own beside deprivation instead.")
+    else:
+        text += ", low enough for their separate effects to be estimated together."
+    return Markdown(text)
+
+
+def small_n_warning(n: int, what: str = "authorities", limit: int = SMALL_N) -> Markdown:
+    """A plain warning when a comparison rests on fewer than ``limit`` authorities."""
+    if n >= limit:
         return Markdown("")
     return Markdown(
         f"> **Small numbers.** This rests on {n} {what}; a single authority can move the "
@@ -165,48 +196,84 @@ def table(df: pd.DataFrame, columns: dict[str, str] | None = None, digits: int =
     out = df[list(columns)] if columns else df
     if columns:
         out = out.rename(columns=columns)
-    fmt = {c: f"{{:.{digits}f}}" for c in out.select_dtypes("float").columns}
+    fmt = {c: _number_format(out[c], digits) for c in out.select_dtypes("float").columns}
+    fmt.update({c: _p_format for c in out.columns if str(c) == "p" or str(c).startswith("p (")})
     styler = (out.style.format(na_rep="–", escape="html").format(fmt, na_rep="–", escape="html")
               .format_index(escape="html", axis=1).hide(axis="index"))  # text from data is escaped
     return HTML(styler.to_html())
 
 
-def statement_ranking(means: pd.DataFrame, labels: dict[str, str] | None = None) -> Markdown:
-    """Name the weakest and strongest of a set of means (``stats.mean_ci`` output), with CIs.
+def _number_format(col: pd.Series, digits: int):
+    """How a float column is shown: whole numbers without decimals when every value is whole
+    (a score of 3, not 3.0), otherwise ``digits`` decimals; never '-0.00'."""
+    known = col.dropna()
+    if len(known) and (known == known.round()).all():
+        return lambda v: wording.number(v, 0)
+    return lambda v: wording.number(v, digits)
 
-    Says whether the two intervals overlap: overlapping intervals mean the data cannot rank them
-    with confidence.
-    """
+
+def _p_format(p: float) -> str:
+    """A p-value in a table: '< 0.001' or 3 decimals (never '0.000')."""
+    text = wording.p_text(p)
+    return "–" if "not available" in text else text.removeprefix("p ").removeprefix("= ")
+
+
+def statement_ranking(means: pd.DataFrame, pairs: pd.DataFrame | None = None,
+                      labels: dict[str, str] | None = None) -> Markdown:
+    """Name the weakest and strongest of a set of means (``stats.mean_ci`` output), with CIs, and
+    say which differences between them are clear from ``pairs``
+    (:func:`lahelpers.stats.paired_differences`, ideally adjusted with the page's family):
+    scores given to the same authorities are compared pairwise on those authorities, never by
+    whether two intervals overlap (overlapping intervals can still hide a clear difference)."""
     labels = labels or {}
     ranked = means.dropna(subset=["estimate"]).sort_values("estimate")
     if len(ranked) < 2:
         return Markdown("Too few scores to rank.")
 
-    def name(r: pd.Series) -> str:
-        return labels.get(
-            r["outcome"], framework.QUALITY_STATEMENTS.get(r["outcome"], r["outcome"])
-        )
+    def name(col: str) -> str:
+        return labels.get(col, framework.QUALITY_STATEMENTS.get(col, col))
 
     def desc(r: pd.Series) -> str:
-        return f"**{name(r)}** (mean {r['estimate']:.2f}, 95% CI {r['ci_low']:.2f} to {r['ci_high']:.2f}, n = {int(r['n'])})"
+        return (f"**{name(r['outcome'])}** ({wording.estimate_ci('mean', r['estimate'], r['ci_low'], r['ci_high'])}, "
+                f"n = {int(r['n'])})")
 
     low, high = ranked.iloc[0], ranked.iloc[-1]
-    overlap = low["ci_high"] >= high["ci_low"]
-    verdict = (
-        "Their confidence intervals overlap, so the data cannot say with confidence which is weaker."
-        if overlap
-        else "Their confidence intervals do not overlap: the gap is larger than chance variation among "
-        "these authorities would easily produce."
-    )
+    text = f"Weakest: {desc(low)}. Strongest: {desc(high)}."
+    if pairs is not None and len(pairs):
+        text += " " + _pair_verdicts(pairs, low["outcome"], "weakest", name) + " " + _pair_verdicts(
+            pairs, high["outcome"], "strongest", name)
     below = ranked[ranked["ci_high"] < 2.5]
-    extra = (
-        f" {len(below)} of the {len(ranked)} {'has' if len(below) == 1 else 'have'} a mean whose whole "
-        "interval lies below 2.5, the midpoint "
-        "between 'some shortfalls' (2) and 'good' (3)."
-        if len(below)
-        else ""
-    )
-    return Markdown(f"Weakest: {desc(low)}. Strongest: {desc(high)}. {verdict}{extra}")
+    if len(below):
+        text += (f" {len(below)} of the {len(ranked)} {wording.has(len(below))} a mean whose whole "
+                 "interval lies below 2.5, the midpoint between 'some shortfalls' (2) and 'good' (3).")
+    return Markdown(text)
+
+
+def _pair_verdicts(pairs: pd.DataFrame, col: str, role: str, name) -> str:
+    """'Compared on the same authorities, the weakest is clearly lower than 3 of the other 8 (...)'."""
+    mine = pairs[(pairs["outcome"] == col) | (pairs["predictor"] == col)]
+    lower, higher, unclear = [], [], []
+    for r in mine.to_dict("records"):
+        other = r["predictor"] if r["outcome"] == col else r["outcome"]
+        res = wording.Result.from_row(r)
+        if wording.verdict(res) != wording.CLEAR:
+            unclear.append(name(other))
+            continue
+        own_lower = (res.estimate < 0) == (r["outcome"] == col)
+        (lower if own_lower else higher).append(name(other))
+    n_fam = int(mine["family_n"].iloc[0]) if "family_n" in mine.columns and len(mine) else len(pairs)
+    found = []
+    if lower:
+        found.append(f"clearly lower than {wording.count(len(lower), 'other')} ({_list(lower)})")
+    if higher:
+        found.append(f"clearly higher than {wording.count(len(higher), 'other')} ({_list(higher)})")
+    head = (f"Compared with each of the other {len(mine)} on the same authorities (paired differences, "
+            f"Holm over the {n_fam} tests on this page), the {role} is ")
+    if not found:
+        return head + "not clearly different from any of them."
+    tail = (f"; it is not clearly different from {wording.count(len(unclear), 'other')} ({_list(unclear)})"
+            if unclear else "")
+    return head + " and ".join(found) + tail + "."
 
 
 def band_spread(df: pd.DataFrame) -> pd.DataFrame:
@@ -271,6 +338,43 @@ def timeline(df: pd.DataFrame) -> Markdown:
     )
 
 
+def evidence_text(df: pd.DataFrame) -> Markdown:
+    """Where the ratings come from, counted from ``rating_source`` (the stated ones split by who
+    states them), so the page never says "most" of a group that is not most."""
+    rated = df[df["cqc_status"] == "rated"]
+    if "rating_source" not in rated.columns:  # a table without sources: say how each was known
+        basis = rated["rating_basis"].value_counts()
+        return Markdown(f"Of the {len(rated)} ratings in our data, "
+                        f"{_list(f'{v} {k}' for k, v in basis.items())} (by how we know them).")
+    src = rated["rating_source"].fillna("").astype(str).str.lower()
+    groups = {
+        "league": ("{} from a third-party league table that states {}", src.str.contains("league table")),
+        "news": ("{} stated in news reports, CQC press text or council news",
+                 src.str.startswith("stated") & ~src.str.contains("league table")),
+        "scrape": ("{} only on an unchecked automated keyword scan of CQC's summary pages",
+                   src.str.contains("scrape")),
+        "derived": ("{} derived by us from the statement scores", src.str.startswith("derived")),
+    }
+    verbs = {"league": ("comes", "come"), "news": ("is", "are"), "scrape": ("rests", "rest"),
+             "derived": ("is", "are")}
+    counted = {k: int(mask.sum()) for k, (_t, mask) in groups.items()}
+    parts = []
+    for k, (template, _mask) in groups.items():
+        v = counted[k]
+        if v:
+            verb = f"{v} {verbs[k][0] if v == 1 else verbs[k][1]}"
+            parts.append(template.format(verb, "it" if v == 1 else "them"))
+    other = len(rated) - sum(counted.values())
+    if other:
+        parts.append(f"{other} {wording.be(other)} from other sources")
+    text = f"Of the {len(rated)} ratings in our data, {_list(parts)}."
+    if counted["league"] * 2 > len(rated):
+        text += " Most ratings here therefore come from a third-party table, not from CQC's own text."
+    elif (counted["news"] + counted["league"]) * 2 > len(rated):
+        text += " Most are stated somewhere, though not all in CQC's own words."
+    return Markdown(text)
+
+
 def evidence_table(df: pd.DataFrame) -> pd.DataFrame:
     """Ratings by how we know them (stated, derived, unverified scrape, secondary source)."""
     rated = df[df["cqc_status"] == "rated"]
@@ -300,9 +404,14 @@ def results_table(results: pd.DataFrame, labels: dict[str, str] | None = None) -
         "95% CI to": results["ci_high"],
         "p": results["p_value"],
     })
-    if "p_holm" in results.columns:
-        out["p (Holm, all tests here)"] = results["p_holm"]
-    if "group" in results.columns:
+    if "p_holm" in results.columns and "family_n" in results.columns and len(results):
+        out[f"p (Holm, {int(results['family_n'].iloc[0])} tests on this page)"] = results["p_holm"]
+    if "vif" in results.columns and results["vif"].gt(1).any():
+        out["Variance inflation"] = results["vif"]
+        out["Odds ratio alone"] = results.get("alone_estimate")
+        out["Alone: 95% CI from"] = results.get("alone_ci_low")
+        out["Alone: 95% CI to"] = results.get("alone_ci_high")
+    if "group" in results.columns and results["group"].notna().any():
         out.insert(0, "Group", results["group"])
     out["Measure"] = results["method"].str.split(r";|\(", regex=True).str[0].str.strip()
     return table(out, digits=2)
@@ -319,16 +428,21 @@ def by_group_text(results: pd.DataFrame, what: str = "region") -> Markdown:
     widest = est.loc[widths.idxmax()]
     none = len(results) - len(est)
     lead = (f"Each {what} rests on {n_lo} to {n_hi} authorities. The 95% intervals are wide: on average "
-            f"{widths.mean():.2f} across (the widest, {widest['group']}, runs from {widest['ci_low']:.2f} "
-            f"to {widest['ci_high']:.2f}), so most regional estimates are compatible with anything from a "
+            f"{wording.number(widths.mean())} across (the widest, {widest['group']}, runs from "
+            f"{wording.number(widest['ci_low'])} to {wording.number(widest['ci_high'])}), so most regional estimates are compatible with anything from a "
             "clear negative to a clear positive association. ")
+    leads = suggestive(est)
+    plural = f"{what}{'s' if len(est) != 1 else ''}"
+    adjusted = ("once the page's tests are allowed for (Holm)" if "family_n" in est.columns
+                else "on its own test")
     if clear_rows.empty:
-        body = (f"In none of the {len(est)} {what}{'s' if len(est) != 1 else ''} with an interval does it "
-                "exclude no association.")
+        body = f"In none of the {len(est)} {plural} with an interval is the association clear {adjusted}."
     else:
-        body = (f"In {len(clear_rows)} of {len(est)} the interval excludes no association "
-                f"({_list(clear_rows['group'])}); with {len(est)} {what}s tested, one or two such results "
-                "could arise by chance.")
+        body = (f"In {len(clear_rows)} of the {len(est)} {plural} with an interval the association is clear "
+                f"{adjusted} ({_list(clear_rows['group'])}).")
+    if len(leads):
+        body += (f" In {len(leads)} more ({_list(leads['group'])}) it looks clear on a single test only: "
+                 "with this many regions tested, one or two such results could arise by chance.")
     tail = (f" {none} {what}{'s' if none != 1 else ''} had too few authorities (or too little variation) for a "
             "confidence interval." if none else "")
     return Markdown(lead + body + tail + " Differences between regions here are not evidence that the "

@@ -10,9 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from IPython.display import Markdown
-from scipy import stats as sps
 
-from lahelpers import framework, narrative, peers
+from lahelpers import framework, narrative, peers, wording
 from lahelpers import stats as lstats
 from lahelpers.htmlsafe import md_text
 
@@ -61,10 +60,16 @@ def overview(df: pd.DataFrame, region: str) -> Markdown:
     return Markdown(
         f"{region} has **{len(r)} of England's {len(df)} upper-tier authorities**, serving "
         f"{pop / 1e6:.1f} million people (mid-2022). **{len(rated)} have a rating in our data** "
-        f"({rating_text}); {len(r) - len(rated)} are not yet in our data. All 9 quality statement scores "
-        f"are known for {full}. {scrape} of the ratings {'rests' if scrape == 1 else 'rest'} on an unverified "
-        "keyword scan of CQC's pages."
+        f"({rating_text}); {len(r) - len(rated)} {wording.be(len(r) - len(rated))} not yet in our data. All 9 quality statement scores "
+        f"are known for {full}. {_scrape_text(scrape)}"
     )
+
+
+def _scrape_text(scrape: int) -> str:
+    """How many ratings rest on the unverified scan, as a sentence ('None of the ratings ...')."""
+    head = "None" if scrape == 0 else str(scrape)
+    verb = "rests" if scrape <= 1 else "rest"
+    return f"{head} of the ratings {verb} on an unverified keyword scan of CQC's pages."
 
 
 def _date_text(row: pd.Series) -> str:
@@ -90,22 +95,74 @@ def authority_table(df: pd.DataFrame, region: str) -> pd.DataFrame:
     return out
 
 
-def _welch(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float, float]:
-    """Difference in means a - b with Welch's 95% CI and p-value (NaN when a group has < 2)."""
-    if len(a) < 2 or len(b) < 2:
-        diff = float(a.mean() - b.mean()) if len(a) and len(b) else float("nan")
-        return diff, float("nan"), float("nan"), float("nan")
-    res = sps.ttest_ind(a, b, equal_var=False)
-    ci = res.confidence_interval(0.95)
-    return float(a.mean() - b.mean()), float(ci.low), float(ci.high), float(res.pvalue)
+#: Random permutations for the region-against-rest test (and its inverted interval).
+N_PERMUTATIONS = 9999
 
 
-def compare_with_rest(df: pd.DataFrame, region: str, cols: list[str] | None = None) -> pd.DataFrame:
+def _permutations(n_a: int, n_total: int, seed: int | None) -> np.ndarray:
+    """``N_PERMUTATIONS`` random draws of which ``n_a`` of ``n_total`` positions form group A."""
+    rng = np.random.default_rng(seed)
+    return rng.permuted(np.tile(np.arange(n_total), (N_PERMUTATIONS, 1)), axis=1)[:, :n_a]
+
+
+def permutation_difference(a: np.ndarray, b: np.ndarray, seed: int | None = 0
+                           ) -> tuple[float, float, float, float]:
+    """Difference in means ``a - b`` with a two-sided permutation p-value and a 95% CI found by
+    inverting the same test (the shifts d for which "a - d and b are exchangeable" is not
+    rejected at 5%). Returns (difference, low, high, p); NaN where a group has no values, and
+    an open interval (NaN) where so few are scored that no shift can be rejected.
+
+    Why: a region's 1-4 scores are few and tied (five authorities all scoring 2, say). Welch's
+    interval then treats the region's mean as known exactly, and a bootstrap of the region can
+    only resample the same value. Under the permutation test any authority could have been any
+    other, so the spread of the whole of England sets the uncertainty, as it should. The same
+    random permutations serve every shift, so the p-value and the interval agree. The p-value is
+    two-sided on the absolute difference (as :func:`scipy.stats.permutation_test` computes the
+    one-sided ones; its two-sided value doubles the smaller of those instead).
+    """
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    if len(a) == 0 or len(b) == 0:
+        return float("nan"), float("nan"), float("nan"), float("nan")
+    pooled = np.concatenate([a, b])
+    n_a, n_b = len(a), len(b)
+    idx = _permutations(n_a, len(pooled), seed)
+    sum_a = pooled[idx].sum(axis=1)
+    k = (idx < n_a).sum(axis=1)  # how many of the region's own authorities each draw keeps
+    base = sum_a / n_a - (pooled.sum() - sum_a) / n_b
+    slope = k / n_a - (n_a - k) / n_b
+    diff = float(a.mean() - b.mean())
+
+    def p_at(shift: float) -> float:
+        obs = abs(diff - shift)
+        return float((1 + np.sum(np.abs(base - shift * slope) >= obs - 1e-12)) / (N_PERMUTATIONS + 1))
+
+    p = p_at(0.0)
+    span = 2 * float(np.ptp(pooled)) + 1
+    bounds = []
+    for far in (diff - span, diff + span):
+        if p_at(far) > 0.05:  # nothing this far off can be rejected: no finite interval
+            bounds.append(float("nan"))
+            continue
+        inside, outside = diff, far
+        for _ in range(30):
+            mid = (inside + outside) / 2
+            inside, outside = (mid, outside) if p_at(mid) > 0.05 else (inside, mid)
+        bounds.append((inside + outside) / 2)
+    lo, hi = bounds
+    if p > 0.05:  # tied scores make p jump at a shift of 0: the interval must still hold 0
+        lo, hi = min(lo, 0.0), max(hi, 0.0)
+    return diff, lo, hi, p
+
+
+def compare_with_rest(df: pd.DataFrame, region: str, cols: list[str] | None = None,
+                      seed: int | None = 0) -> pd.DataFrame:
     """For each statement and theme: the region's mean, the rest of England's, and the difference.
 
-    The difference (region minus rest of England) has a Welch 95% CI (scipy); columns follow
-    :mod:`lahelpers.stats` (outcome, n, n_missing, estimate, ci_low, ci_high, p_value, method,
-    sentence) so the chart and narrative helpers take it directly.
+    The difference (region minus rest of England) has a permutation p-value and a 95% CI from
+    inverting that test (:func:`permutation_difference`), fit for few, tied 1-4 scores. Columns
+    follow :mod:`lahelpers.stats` (outcome, n, n_missing, estimate, ci_low, ci_high, p_value,
+    method, sentence), so the chart and narrative helpers take it directly; pass it to
+    :func:`lahelpers.stats.family` with the page's other tests to adjust for all of them (Holm).
     """
     cols = cols or [*framework.QS_COLUMNS, *framework.THEMES]
     inside, rest = rows(df, region), df[df["region"] != region]
@@ -113,29 +170,36 @@ def compare_with_rest(df: pd.DataFrame, region: str, cols: list[str] | None = No
     out = []
     for c in cols:
         a, b = inside[c].dropna().to_numpy(float), rest[c].dropna().to_numpy(float)
-        diff, lo, hi, p = _welch(a, b)
-        name = _name(c)
-        if np.isnan(lo):
-            sentence = f"{name}: only {len(a)} {region} authorities have this score, too few to compare."
-        else:
-            direction = "higher" if lo > 0 else "lower" if hi < 0 else None
-            verdict = (f"{direction} than the rest of England" if direction
-                       else "no clear difference from the rest of England")
-            sentence = (f"{name}: {region} mean {a.mean():.2f} (n = {len(a)}) against {b.mean():.2f} for the "
-                        f"rest of England (n = {len(b)}), a difference of {diff:+.2f} (95% CI {lo:+.2f} to "
-                        f"{hi:+.2f}): {verdict}.")
-            if len(a) < SMALL_REGION_N:
-                sentence += f" With only {len(a)} authorities scored, treat this as a description."
-        out.append({
-            "outcome": c, "label": name, "predictor": "", "n": len(a), "n_missing": int(inside[c].isna().sum()),
-            "n_rest": len(b), "region_mean": region_means.loc[c, "estimate"],
+        diff, lo, hi, p = permutation_difference(a, b, seed=seed)
+        if len(a) < 2:  # one authority: a description, no test
+            lo = hi = p = float("nan")
+        diff, lo, hi = (float(v) for v in wording.clean([diff, lo, hi]))  # no "-0.00" anywhere
+        row = {
+            "outcome": c, "label": _name(c), "predictor": "", "n": len(a),
+            "n_missing": int(inside[c].isna().sum()), "n_rest": len(b),
+            "region_mean": region_means.loc[c, "estimate"],
             "region_ci_low": region_means.loc[c, "ci_low"], "region_ci_high": region_means.loc[c, "ci_high"],
             "rest_mean": float(b.mean()) if len(b) else float("nan"),
             "estimate": diff, "ci_low": lo, "ci_high": hi, "p_value": p,
-            "method": "difference in means (region minus rest of England), Welch 95% CI",
-            "sentence": sentence,
-        })
+            "method": ("difference in means (region minus rest of England); permutation test, "
+                       f"95% CI by inverting it ({N_PERMUTATIONS} permutations)"),
+            "claim": "difference", "what": _name(c), "a": region, "b": "the rest of England",
+            "stat": "difference in means", "n_a": len(a), "n_b": len(b),
+        }
+        row["sentence"] = _comparison_sentence(row)
+        out.append(row)
     return pd.DataFrame(out)
+
+
+def _comparison_sentence(row: dict | pd.Series) -> str:
+    """One comparison in words (:func:`lahelpers.stats.sentence`), or why it cannot be made."""
+    if row["n"] < 2:
+        return (f"{row['what']}: only {wording.count(row['n'])} in {row['a']} {wording.has(row['n'])} "
+                "this score, too few to compare.")
+    text = lstats.sentence(row)
+    if row["n"] < SMALL_REGION_N:
+        text += f" With only {wording.count(row['n'])} scored, treat this as a description."
+    return text
 
 
 def _name(col: str) -> str:
@@ -147,7 +211,11 @@ def _name(col: str) -> str:
 
 
 def comparison_table(comp: pd.DataFrame) -> pd.DataFrame:
-    """The comparison as a readable table for policy readers."""
+    """The comparison as a readable table for policy readers: means, the difference with its
+    95% CI, the permutation p-value and, once adjusted (:func:`lahelpers.stats.family`), the
+    Holm-adjusted one named by the number of tests it allows for."""
+    comp = _adjusted(comp)
+    n_fam = int(comp["family_n"].iloc[0]) if len(comp) else 0
     return pd.DataFrame({
         "Statement or theme": comp["label"],
         "Authorities scored": comp["n"],
@@ -156,27 +224,68 @@ def comparison_table(comp: pd.DataFrame) -> pd.DataFrame:
         "Difference": comp["estimate"],
         "95% CI from": comp["ci_low"],
         "95% CI to": comp["ci_high"],
+        "p": comp["p_value"],
+        f"p (Holm, {n_fam} tests on this page)": comp["p_holm"],
     })
 
 
+def page_family(comparison: pd.DataFrame, within: pd.DataFrame) -> pd.DataFrame:
+    """The region page's tests as one Holm family (:func:`lahelpers.stats.family`): the
+    comparisons with the rest of England (9 statements and 4 themes) and the correlations within
+    the region. Split it back with :func:`lahelpers.stats.parts`."""
+    return lstats.family({
+        "comparisons with the rest of England (9 statements and 4 themes)": comparison,
+        "correlations with the overall % within the region": within,
+    })
+
+
+def _adjusted(comp: pd.DataFrame) -> pd.DataFrame:
+    """``comp`` with its Holm adjustment: the page's (already there), else over its own rows."""
+    if "family_n" in comp.columns and "p_holm" in comp.columns:
+        return comp
+    return lstats.family({"comparisons with the rest of England": comp})
+
+
 def comparison_text(comp: pd.DataFrame, region: str) -> Markdown:
-    """Which statements differ clearly from the rest of England, and how much to trust that."""
-    known = comp.dropna(subset=["ci_low"])
-    higher = known[known["ci_low"] > 0]["label"].tolist()
-    lower = known[known["ci_high"] < 0]["label"].tolist()
-    n_max = int(comp["n"].max()) if len(comp) else 0
+    """Which statements differ clearly from the rest of England, and how much to trust that.
+
+    "Clearly" comes only from :func:`lahelpers.wording.verdict`, i.e. after the page's Holm
+    adjustment; results clear on their own but not after it are counted as leads. When a region
+    has fewer than :data:`SMALL_REGION_N` scored authorities the small-numbers warning follows.
+    """
+    comp = _adjusted(comp)
+    rows_ = comp.to_dict("records")
+    verdicts = [wording.verdict(wording.Result.from_row(r)) for r in rows_]
+    results = [wording.Result.from_row(r) for r in rows_]
+    higher = [r["label"] for r, v, res in zip(rows_, verdicts, results, strict=True)
+              if v == wording.CLEAR and wording.direction(res) == "higher"]
+    lower = [r["label"] for r, v, res in zip(rows_, verdicts, results, strict=True)
+             if v == wording.CLEAR and wording.direction(res) == "lower"]
+    leads = [r["label"] for r, v in zip(rows_, verdicts, strict=True) if v == wording.SUGGESTIVE]
+    tested = int(comp["p_value"].notna().sum())
+    n_fam = int(comp["family_n"].iloc[0]) if len(comp) else 0
     parts = []
     if higher:
-        parts.append(f"clearly **higher** than the rest of England on {', '.join(higher)}")
+        parts.append(f"clearly **higher** than the rest of England on {wording.listing(higher)}")
     if lower:
-        parts.append(f"clearly **lower** on {', '.join(lower)}")
-    head = (f"{region} scores " + " and ".join(parts) + "." if parts else
-            f"On no statement or theme does {region} differ clearly from the rest of England: every 95% "
-            "confidence interval for the difference includes zero.")
-    caution = (f" These rest on at most {n_max} {region} authorities with scores; with so few, a real "
-               "difference can easily go undetected, and one authority's scores move the mean noticeably.")
-    tested = f" ({len(known)} of {len(comp)} comparisons had enough scores to test.)"
-    return Markdown(head + caution + tested)
+        parts.append(f"clearly **lower** than the rest of England on {wording.listing(lower)}")
+    if parts:
+        head = (f"Allowing for the {n_fam} tests on this page (Holm), {region} scores "
+                + " and ".join(parts) + ".")
+    else:
+        head = (f"On no statement or theme does {region} differ clearly from the rest of England once "
+                f"the {n_fam} tests on this page are allowed for (Holm).")
+    if leads:
+        head += (f" {wording.count(len(leads), 'difference')} ({wording.listing(leads)}) "
+                 f"{'looks' if len(leads) == 1 else 'look'} real on a single test but not after that "
+                 "adjustment: leads to check, not findings.")
+    n_max = int(comp["n"].max()) if len(comp) else 0
+    caution = (f" These rest on at most {wording.count(n_max)} in {region} with scores; with so few, "
+               "a real difference can easily go undetected, and one authority's scores move the mean "
+               "noticeably.")
+    counted = f" ({tested} of {len(comp)} comparisons had enough scores to test.)"
+    warn = narrative.small_n_warning(n_max, f"{region} authorities with scores").data
+    return Markdown(head + caution + counted + (f"\n\n{warn}" if warn else ""))
 
 
 WITHIN = {
@@ -196,17 +305,18 @@ def within_region(df: pd.DataFrame, region: str, y: str = "overall_pct", n_boot:
 
 
 def within_text(results: pd.DataFrame, region: str) -> Markdown:
-    """Plain words for the within-region correlations, never over-claiming."""
+    """Plain words for the within-region correlations, never over-claiming: clear results (after
+    the page's adjustment, when there is one) in full, the rest counted."""
     clear = narrative.clear(results)
     n = int(results["n"].max()) if len(results) else 0
     if clear.empty:
-        head = (f"Within {region}, none of these context measures shows a clear association with the overall "
-                "score: every 95% confidence interval includes no association.")
+        head = (f"Within {region}, none of these context measures shows a clear association with the "
+                "overall score.")
     else:
         head = " ".join(clear["sentence"])
     return Markdown(
-        head + f" With at most {n} authorities, only a strong association could show up here; absence of a "
-        "clear pattern does not mean there is none, and any pattern is an association, not a cause."
+        head + f" With at most {wording.count(n)}, only a strong association could show up here; absence "
+        "of a clear pattern does not mean there is none, and any pattern is an association, not a cause."
     )
 
 

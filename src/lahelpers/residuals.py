@@ -3,9 +3,14 @@
 A straight-line model (statsmodels OLS) predicts a score, such as the overall %, from a few
 context measures (deprivation, age, ethnic diversity, unpaid care...). An authority's residual is
 its actual score minus the predicted one; a positive residual means it did better than
-authorities with a similar context usually do. Each prediction has a 95% prediction interval
-(the range an authority's score would fall in 95 times in 100 if the model were right); only an
-authority outside it stands out from what its context alone would lead one to expect.
+authorities with a similar context usually do.
+
+Two guards stop chance being read as merit. First, nobody is named unless the model explains
+something (its overall F-test has p < 0.05): otherwise "better than predicted" only means "high
+scoring". Second, with 80 or more authorities tested at once about 4 would fall outside a 95%
+prediction interval by chance alone, so an authority stands out only when its externally
+studentised residual survives Holm's adjustment over every authority in the model (statsmodels
+``outlier_test``), above or below.
 
 Residuals are leads for learning, not verdicts: they also carry everything the model leaves
 out (what the authority does well, but also measures we lack, the timing of the assessment,
@@ -24,7 +29,7 @@ import statsmodels.api as sm
 from IPython.display import Markdown
 from scipy import stats as sps
 
-from lahelpers import stats
+from lahelpers import stats, wording
 from lahelpers.framework import rating_labels, variable_label
 from lahelpers.htmlsafe import md_text
 
@@ -49,6 +54,20 @@ class ExpectedFit:
     n_missing: int
     r2: float
     r2_adj: float
+    f_pvalue: float = float("nan")
+
+    @property
+    def explains(self) -> bool:
+        """Whether the model explains anything (overall F-test p < 0.05): the gate for naming."""
+        return bool(np.isfinite(self.f_pvalue) and self.f_pvalue < wording.ALPHA)
+
+    def standing_out(self) -> pd.DataFrame:
+        """The authorities above or below after the Holm adjustment (none when the model explains
+        nothing), furthest first."""
+        if not self.explains:
+            return self.table.iloc[0:0]
+        t = self.table[self.table["position"] != WITHIN]
+        return t.reindex(t["residual"].abs().sort_values(ascending=False).index)
 
 
 def expected_scores(
@@ -83,95 +102,136 @@ def expected_scores(
     res = sm.OLS(d[outcome], x).fit()
     pred = res.get_prediction(x).summary_frame(alpha=0.05)
     observed = d[outcome]
-    position = np.where(observed > pred["obs_ci_upper"], ABOVE,
-                        np.where(observed < pred["obs_ci_lower"], BELOW, WITHIN))
+    outliers = res.outlier_test(method="holm")  # externally studentised, Holm over all authorities
+    p_adj = outliers.iloc[:, 2].to_numpy(float)
+    stud = outliers["student_resid"].to_numpy(float)
+    gate = bool(res.f_pvalue < wording.ALPHA)
+    position = np.where(gate & (p_adj < wording.ALPHA) & (stud > 0), ABOVE,
+                        np.where(gate & (p_adj < wording.ALPHA) & (stud < 0), BELOW, WITHIN))
     src = df.loc[d.index]
     table = pd.DataFrame({
         "code": src["code"], "name": src["name"], "region": src["region"],
         "rating_label": rating_labels(src), "observed": observed, "expected": pred["mean"],
         "residual": observed - pred["mean"], "pi_low": pred["obs_ci_lower"],
-        "pi_high": pred["obs_ci_upper"], "position": position,
+        "pi_high": pred["obs_ci_upper"], "student_resid": stud, "p_holm": p_adj, "position": position,
     }).sort_values("residual", ascending=False).reset_index(drop=True)
     ci = res.conf_int(alpha=0.05)
     yl = variable_label(outcome, labels)
+    vifs = stats.vif(x[predictors])
     coef_rows = []
     for p in predictors:
         b, lo, hi, pv = float(res.params[p]), float(ci.loc[p, 0]), float(ci.loc[p, 1]), float(res.pvalues[p])
-        if lo > 0 or hi < 0:
-            finding = f"went with {'higher' if b > 0 else 'lower'} {yl}"
-        else:
-            finding = f"showed no clear association with {yl}"
+        r = wording.Result(estimate=b, ci_low=lo, ci_high=hi, p=pv, n=n, n_missing=n_missing)
         coef_rows.append({
             "outcome": outcome, "predictor": p, "n": n, "n_missing": n_missing, "estimate": b,
             "ci_low": lo, "ci_high": hi, "p_value": pv,
             "method": "OLS, predictors standardised (change per 1 SD), other predictors held fixed",
-            "sentence": (
-                f"Across {n} authorities, each 1 standard deviation ({sd[p]:.3g}) higher "
-                f"{variable_label(p, labels)} {finding} ({b:+.2f}, 95% CI {lo:+.2f} to {hi:+.2f}, "
-                f"{stats._fmt_p(pv)}) holding the other measures fixed, an association, not evidence "
-                f"of cause{stats._small(n)}."
-            ),
-            "sd": float(sd[p]),
+            "sentence": wording.coefficient(r, variable_label(p, labels), yl, float(sd[p]), vif=float(vifs[p])),
+            "sd": float(sd[p]), "vif": float(vifs[p]), "collinear": wording.collinear(vifs[p]),
         })
     return ExpectedFit(outcome=outcome, predictors=predictors, table=table,
                        coefficients=stats._frame(coef_rows), n=n, n_missing=n_missing,
-                       r2=float(res.rsquared), r2_adj=float(res.rsquared_adj))
+                       r2=float(res.rsquared), r2_adj=float(res.rsquared_adj),
+                       f_pvalue=float(res.f_pvalue))
 
 
 def residual_results(fit: ExpectedFit, top: int = 10, which: str = "best") -> pd.DataFrame:
     """The ``top`` best (or ``"worst"``) residuals as a stats-shaped table for
     :func:`lahelpers.charts.estimate_bars` (``label_col="label"``, the authority's name; no
-    predictor, since a residual is not an association): estimate = residual, CI = the residual's range
-    implied by the 95% prediction interval (it excludes 0 only for authorities outside it)."""
+    predictor, since a residual is not an association): estimate = residual, CI = the residual's
+    range implied by the 95% prediction interval, p = Holm over every authority. Whether an
+    authority stands out is decided by :meth:`ExpectedFit.standing_out`, not by this interval:
+    with many authorities some fall outside their own 95% interval by chance."""
     if which not in ("best", "worst"):
         raise ValueError("which must be 'best' or 'worst'")
     t = fit.table.head(top) if which == "best" else fit.table.tail(top).iloc[::-1]
+    return _as_results(fit, t)
+
+
+def residual_table(fit: ExpectedFit) -> pd.DataFrame:
+    """The authorities that stand out (:meth:`ExpectedFit.standing_out`), readable for policy
+    readers: empty when the model explains nothing or nobody survives the adjustment."""
+    t = fit.standing_out()
+    yl = variable_label(fit.outcome)
+    return pd.DataFrame({
+        "Authority": t["name"], "Region": t["region"], "Rating": t["rating_label"],
+        f"Actual {yl}": t["observed"], f"Expected {yl}": t["expected"],
+        "Difference": t["residual"], "p (Holm, every authority in the model)": t["p_holm"],
+        "Position": t["position"],
+    })
+
+
+def standouts(fit: ExpectedFit) -> object:
+    """What a page shows about individual authorities: a table of those that stand out, or a
+    sentence saying why nobody is named (the model explains nothing, or nobody survives the
+    adjustment)."""
+    from IPython.display import HTML
+
+    from lahelpers import narrative  # late: narrative imports charts
+
+    if not fit.explains or fit.standing_out().empty:
+        return Markdown("No table: no authority is named (see above).")
+    return HTML(narrative.table(residual_table(fit), digits=1).data)
+
+
+def show_chart(fit: ExpectedFit, top: int = 10) -> None:
+    """Draw the residuals of the authorities that stand out (with their 95% prediction
+    intervals); when nobody does, draw nothing and say so, since a chart of the 'top ten' would
+    name authorities the data do not single out."""
+    from IPython.display import display
+
+    from lahelpers import charts
+
+    t = fit.standing_out().head(top)
+    if t.empty:
+        display(Markdown("No chart is drawn: no authority is named (see above)."))
+        return
+    charts.show(charts.estimate_bars(
+        _as_results(fit, t), label_col="label", reference=0, reference_label="as predicted",
+        estimate_name=f"Actual minus expected {variable_label(fit.outcome)}",
+        interval_name="95% prediction interval",
+        title="Authorities further from their prediction than chance explains (Holm)"))
+
+
+def _as_results(fit: ExpectedFit, t: pd.DataFrame) -> pd.DataFrame:
+    """Rows of the fit table in the stats shape for charts (CI = the prediction interval)."""
     return pd.DataFrame({
         "outcome": fit.outcome, "predictor": "", "label": t["name"].to_numpy(), "n": fit.n,
         "n_missing": fit.n_missing, "estimate": t["residual"].to_numpy(),
         "ci_low": (t["observed"] - t["pi_high"]).to_numpy(),
         "ci_high": (t["observed"] - t["pi_low"]).to_numpy(),
-        "p_value": np.nan, "method": "residual with 95% prediction interval (OLS)",
+        "p_value": t["p_holm"].to_numpy(), "method": "residual with 95% prediction interval (OLS)",
         "sentence": [f"{r.name}: {r.observed:.0f} against {r.expected:.1f} expected ({r.position})"
                      for r in t.itertuples()],
         "rating_label": t["rating_label"].to_numpy(),
     })
 
 
-def residual_table(fit: ExpectedFit, top: int = 10) -> pd.DataFrame:
-    """The ``top`` authorities doing best against their context, readable for policy readers."""
-    t = fit.table.head(top)
-    yl = variable_label(fit.outcome)
-    return pd.DataFrame({
-        "Authority": t["name"], "Region": t["region"], "Rating": t["rating_label"],
-        f"Actual {yl}": t["observed"], f"Expected {yl}": t["expected"],
-        "Difference": t["residual"], "Expected range from": t["pi_low"],
-        "Expected range to": t["pi_high"], "Stands out?": t["position"],
-    })
+def _standout_text(fit: ExpectedFit, labels: Mapping[str, str] | None = None) -> str:
+    """Who stands out, in the one wording (:func:`lahelpers.wording.standouts`), or why nobody
+    is named."""
+    yl = variable_label(fit.outcome, labels)
+    if not fit.explains:
+        return wording.no_model(yl, fit.f_pvalue, fit.r2)
+    t = fit.standing_out()
+    return wording.standouts(t.loc[t["position"] == ABOVE, "name"].map(md_text).tolist(),
+                             t.loc[t["position"] == BELOW, "name"].map(md_text).tolist(), fit.n, yl)
 
 
 def fit_text(fit: ExpectedFit, labels: Mapping[str, str] | None = None) -> Markdown:
-    """How well context predicts the score, and which authorities stand out, in plain words."""
+    """How well context predicts the score, and who stands out (if anyone), in plain words."""
     yl = variable_label(fit.outcome, labels)
-    preds = ", ".join(variable_label(p, labels) for p in fit.predictors)
-    above = fit.table[fit.table["position"] == ABOVE]
-    below = fit.table[fit.table["position"] == BELOW]
-    best = fit.table.head(3)
-    lead = "; ".join(f"{md_text(r.name)} ({r.observed:.0f} against {r.expected:.1f} expected)"
-                     for r in best.itertuples())
-    if above.empty:
-        stand = (f"No authority's {yl} lies above the 95% range its context predicts; the three "
-                 f"furthest above their prediction are {lead}.")
-    else:
-        stand = (f"{len(above)} {'authority lies' if len(above) == 1 else 'authorities lie'} above the "
-                 f"95% range their context predicts ({', '.join(above['name'].map(md_text))}); the three furthest "
-                 f"above their prediction are {lead}.")
+    preds = wording.listing(variable_label(p, labels) for p in fit.predictors)
+    collinear = fit.coefficients.loc[fit.coefficients["collinear"], "predictor"].tolist()
+    overlap = (f" {wording.listing(variable_label(p, labels) for p in collinear)} move closely with the "
+               "other measures (variance inflation factor "
+               f"{wording.VIF_LIMIT:g} or more), so their separate coefficients are not findings."
+               if collinear else "")
     return Markdown(
         f"A straight-line model of {yl} on {preds} uses the {fit.n} authorities with every value known "
         f"({fit.n_missing} left out for a missing value). Together these measures account for "
-        f"{fit.r2 * 100:.0f}% of the variation between authorities (adjusted R² {fit.r2_adj:.2f}), so most "
-        f"of the difference between authorities lies elsewhere. {stand} {len(below)} "
-        f"{'lies' if len(below) == 1 else 'lie'} below the range. A residual is a lead worth following up "
-        "(what do these authorities do?), not proof of better practice: it also holds whatever the model "
-        "leaves out, and chance."
+        f"{fit.r2 * 100:.0f}% of the variation between authorities (adjusted R² {wording.number(fit.r2_adj)}; "
+        f"overall F-test {wording.p_text(fit.f_pvalue)}).{overlap} {_standout_text(fit, labels)} A residual "
+        "is a lead worth following up (what do these authorities do?), not proof of better practice: it "
+        "also holds whatever the model leaves out, and chance."
     )

@@ -23,9 +23,10 @@ import pandas as pd
 from scipy import stats as sps
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 from statsmodels.stats.multitest import multipletests
+from statsmodels.stats.outliers_influence import variance_inflation_factor
 from statsmodels.stats.weightstats import DescrStatsW
 
-from lahelpers import framework
+from lahelpers import framework, wording
 
 #: Columns every result table has, in this order (extra columns follow).
 COLUMNS: tuple[str, ...] = (
@@ -46,9 +47,7 @@ MIN_BOOTSTRAP_N = framework.MIN_BOOTSTRAP_N
 
 def _label(col: str, labels: Mapping[str, str] | None) -> str:
     """Readable name of a column (labels, built-ins, load.variables(), else the name)."""
-    from lahelpers.charts import variable_label  # late: keeps stats importable on its own
-
-    return variable_label(col, labels)
+    return framework.variable_label(col, labels)
 
 
 def numeric(s: pd.Series) -> pd.Series:
@@ -60,15 +59,13 @@ def numeric(s: pd.Series) -> pd.Series:
 
 
 def _fmt_p(p: float) -> str:
-    """p-value as words use it: 'p < 0.001' or 'p = 0.023'."""
-    if p is None or np.isnan(p):
-        return "p not available"
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+    """p-value as words use it: 'p < 0.001' or 'p = 0.023' (:func:`lahelpers.wording.p_text`)."""
+    return wording.p_text(p)
 
 
 def _small(n: int) -> str:
     """The small-sample warning clause ('' when n is large enough)."""
-    return f"; with only {n} authorities this estimate is uncertain" if n < SMALL_N else ""
+    return wording.small(n)
 
 
 def _frame(rows: list[dict]) -> pd.DataFrame:
@@ -95,9 +92,17 @@ def _pair_labels(results: pd.DataFrame, labels: Mapping[str, str] | None) -> lis
 
 
 def _bootstrap_ci(data: tuple, statistic, *, paired: bool, n_boot: int, seed: int | None,
-                  vectorized: bool = False) -> tuple[float, float, str]:
+                  vectorized: bool = False, estimate: float | None = None) -> tuple[float, float, str]:
     """95% bootstrap CI via scipy.stats.bootstrap: BCa, falling back to percentile when BCa is
-    degenerate (e.g. a tiny or constant sample). Returns (low, high, method used)."""
+    degenerate (e.g. a tiny or constant sample). Returns (low, high, method used).
+
+    When ``estimate`` is given, an interval that does not contain it, or has no width, is not a
+    usable interval (a statistic near a bound, or resamples that barely vary): the next method is
+    tried, and if none gives a real interval around the estimate, NaN is returned with the reason.
+    """
+    def usable(lo: float, hi: float) -> bool:
+        return estimate is None or wording.interval_ok(estimate, lo, hi)
+
     res = None
     for method in ("BCa", "percentile"):
         with warnings.catch_warnings():
@@ -109,7 +114,7 @@ def _bootstrap_ci(data: tuple, statistic, *, paired: bool, n_boot: int, seed: in
             except ValueError:
                 continue
         lo, hi = res.confidence_interval
-        if np.isfinite(lo) and np.isfinite(hi):
+        if np.isfinite(lo) and np.isfinite(hi) and usable(float(lo), float(hi)):
             return float(lo), float(hi), method
     # Small samples of tied scores (a region's QS8 scores, say) give some resamples with no
     # variation, whose statistic is undefined (NaN) and makes scipy's interval NaN. Drop those
@@ -119,8 +124,10 @@ def _bootstrap_ci(data: tuple, statistic, *, paired: bool, n_boot: int, seed: in
         ok = dist[np.isfinite(dist)]
         if len(ok) >= 0.9 * len(dist) and len(ok) > 0:
             lo, hi = np.percentile(ok, [2.5, 97.5])
-            return float(lo), float(hi), f"percentile; {len(dist) - len(ok)} of {len(dist)} resamples undefined, dropped"
-    return float("nan"), float("nan"), "none"
+            if usable(float(lo), float(hi)):
+                return float(lo), float(hi), (f"percentile; {len(dist) - len(ok)} of {len(dist)} "
+                                              "resamples undefined, dropped")
+    return float("nan"), float("nan"), "none: no bootstrap interval around the estimate"
 
 
 # --------------------------------------------------------------------------------------------
@@ -178,29 +185,42 @@ def correlation(
             stat, vec = (lambda a, b: func(a, b).statistic), False
         lo, hi, boot = _bootstrap_ci((pair["x"].to_numpy(), pair["y"].to_numpy()), stat,
                                      paired=True, n_boot=n_boot, seed=seed, vectorized=vec)
-    xl, yl = _label(x, labels), _label(y, labels)
-    if np.isnan(est):
-        sentence = (f"A {name} between {xl} and {yl} could not be estimated from {n} authorities "
-                    f"with both values{_small(n)}.")
-    elif np.isnan(lo) or np.isnan(hi):
-        sentence = (f"Across only {n} authorities, {name} between {xl} and {yl} was {est:.2f} "
-                    f"({_fmt_p(p)}), too few (or too alike) for a confidence interval: read it as a description, not "
-                    "evidence of an association.")
-    else:
-        if lo > 0 or hi < 0:
-            finding = f"higher {xl} went with {'higher' if est > 0 else 'lower'} {yl}"
-        else:
-            finding = f"{xl} showed no clear association with {yl}"
-        sentence = (
-            f"Across {n} authorities, {finding} ({name} {est:.2f}, 95% CI {lo:.2f} to {hi:.2f}, "
-            f"{_fmt_p(p)}), an association rather than evidence that one causes the other"
-            f"{_small(n)}."
-        )
-    return _frame([{
+    if np.isfinite(est):
+        est, lo, hi = (float(v) for v in wording.clean([est, lo, hi]))
+    row = {
         "outcome": y, "predictor": x, "n": n, "n_missing": n_missing, "estimate": est,
         "ci_low": lo, "ci_high": hi, "p_value": p,
-        "method": f"{name}; bootstrap 95% CI ({boot}, {n_boot} resamples)", "sentence": sentence,
-    }])
+        "method": f"{name}; bootstrap 95% CI ({boot}, {n_boot} resamples)",
+        "claim": "association", "stat": name, "x_label": _label(x, labels), "y_label": _label(y, labels),
+    }
+    row["sentence"] = sentence(row)
+    return _frame([row])
+
+
+def sentence(row: Mapping) -> str:
+    """The sentence of one result row, from its numbers and its ``claim`` (the kind of claim), by
+    the one :mod:`lahelpers.wording` function for that kind. Re-run after ``p_holm`` and
+    ``family_n`` change (:func:`family`), so every sentence states the page's adjustment."""
+    claim = row.get("claim")
+    r = wording.Result.from_row(row)
+    if claim == "association":
+        return wording.association(r, row["x_label"], row["y_label"], row["stat"])
+    if claim == "difference":
+        return wording.difference(r, row["what"], row["a"], row["b"], stat=row["stat"],
+                                  n_a=row.get("n_a"), n_b=row.get("n_b"))
+    if claim == "group_test":
+        return wording.group_test(r, row["y_label"], row["x_label"], int(row["k"]), row["stat_text"])
+    if claim == "odds_ratio":
+        alone = None
+        if np.isfinite(row.get("alone_estimate", np.nan)):
+            alone = wording.Result(estimate=row["alone_estimate"], ci_low=row["alone_ci_low"],
+                                   ci_high=row["alone_ci_high"], p=row["alone_p"], null=1.0)
+        return wording.odds_ratio(r, row["x_label"], row["y_label"], row["sd"],
+                                  adjusted_for=row.get("adjusted_for", ""), vif=row.get("vif", np.nan),
+                                  alone=alone)
+    if claim == "mean":
+        return wording.mean(r, row["y_label"])
+    return str(row.get("sentence", ""))
 
 
 # --------------------------------------------------------------------------------------------
@@ -261,47 +281,42 @@ def group_compare(
     vals = list(samples.values())
     if all(len(v) > 0 for v in vals) and d["y"].nunique() > 1:
         kw = sps.kruskal(*vals)
-        eps = _epsilon_squared(*vals)
-        lo, hi, boot = _bootstrap_ci(tuple(vals), _epsilon_squared, paired=False,
-                                     n_boot=n_boot, seed=seed, vectorized=True)
+        eps = float(_epsilon_squared(*vals))
         h, p = float(kw.statistic), float(kw.pvalue)
     else:
-        h = p = eps = lo = hi = float("nan")
-        boot = "none"
+        h = p = eps = float("nan")
+    # Epsilon-squared is bounded at 0: its bootstrap interval collapses onto 0 or excludes the
+    # estimate, so the test is worded without an interval.
     rows.append({
         "outcome": y, "predictor": group, "n": n, "n_missing": n_missing, "estimate": eps,
-        "ci_low": lo, "ci_high": hi, "p_value": p,
-        "method": f"Kruskal-Wallis H; epsilon-squared with bootstrap 95% CI ({boot})",
-        "sentence": (
-            f"Across {n} authorities in {len(samples)} groups by {gl}, {yl} "
-            f"{'differed between groups' if p < 0.05 else 'did not differ clearly between groups'}"
-            f" (Kruskal-Wallis H = {h:.2f}, {_fmt_p(p)}; epsilon-squared {eps:.2f}, 95% CI "
-            f"{lo:.2f} to {hi:.2f}), an association, not evidence that {gl} causes it{_small(n)}."
-        ),
+        "ci_low": float("nan"), "ci_high": float("nan"), "p_value": p,
+        "method": "Kruskal-Wallis H; epsilon-squared (no interval: bounded at 0)",
+        "claim": "group_test", "x_label": gl, "y_label": yl, "k": len(samples),
+        "stat_text": (f"Kruskal-Wallis H = {wording.number(h)}; epsilon-squared "
+                      f"{wording.number(eps)}, an effect size from 0 to 1 given without an interval "
+                      "because it cannot fall below 0"),
         "term": "all groups", "group_a": None, "group_b": None, "n_a": None, "n_b": None,
         "statistic": h,
     })
     pair_rows = []
     for a, b in itertools.combinations(samples, 2):
         xa, xb = samples[a], samples[b]
-        delta = cliffs_delta(xa, xb)
-        pval = float(sps.mannwhitneyu(xa, xb, alternative="two-sided").pvalue)
+        delta = float(cliffs_delta(xa, xb))
+        mw = sps.mannwhitneyu(xa, xb, alternative="two-sided")
         lo, hi, boot = _bootstrap_ci((xa, xb), cliffs_delta, paired=False, n_boot=n_boot,
-                                     seed=seed, vectorized=True)
-        npair = len(xa) + len(xb)
+                                     seed=seed, vectorized=True, estimate=delta)
+        delta, lo, hi = (float(v) for v in wording.clean([delta, lo, hi]))
         pair_rows.append({
-            "outcome": y, "predictor": group, "n": npair, "n_missing": n_missing,
-            "estimate": delta, "ci_low": lo, "ci_high": hi, "p_value": pval,
+            "outcome": y, "predictor": group, "n": len(xa) + len(xb), "n_missing": n_missing,
+            "estimate": delta, "ci_low": lo, "ci_high": hi, "p_value": float(mw.pvalue),
             "method": f"Cliff's delta (Mann-Whitney U); bootstrap 95% CI ({boot})",
-            "sentence": (
-                f"{yl} in {a} ({len(xa)} authorities) was "
-                f"{'higher' if delta > 0 else 'lower' if delta < 0 else 'no different'} than in "
-                f"{b} ({len(xb)}) by Cliff's delta {delta:.2f} (95% CI {lo:.2f} to {hi:.2f}, "
-                f"{_fmt_p(pval)}), an association, not a cause{_small(npair)}."
-            ),
+            "claim": "difference", "what": yl, "a": a, "b": b, "stat": "Cliff's delta",
+            "x_label": gl, "y_label": yl,
             "term": f"{a} vs {b}", "group_a": a, "group_b": b, "n_a": len(xa), "n_b": len(xb),
-            "statistic": float(sps.mannwhitneyu(xa, xb, alternative="two-sided").statistic),
+            "statistic": float(mw.statistic),
         })
+    for r in rows + pair_rows:
+        r["sentence"] = sentence(r)
     out = _frame(rows + pair_rows)
     out["p_holm"] = np.nan
     if pair_rows:
@@ -350,35 +365,57 @@ def ordinal_regression(
     if (flat := sd[~(sd > 0)].index.tolist()):
         raise ValueError(f"predictors with no variation among the {n} complete rows: {flat}")
     x = pd.DataFrame(sps.zscore(d[predictors], ddof=1), columns=predictors, index=d.index)
-    model = OrderedModel(y, x, distr="logit")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        res = model.fit(method="bfgs", disp=False, maxiter=2000)
+    res = _fit_ordered(y, x)
     ci = res.conf_int(alpha=0.05)
     method = "ordered logit (statsmodels OrderedModel), predictors standardised (per 1 SD)"
     if dropped:
         method += f"; empty categories removed: {', '.join(map(str, dropped))}"
     if not res.mle_retvals.get("converged", True):
         method += "; WARNING: optimiser did not converge"
-    adj = " holding the other predictors fixed" if len(predictors) > 1 else ""
+    vifs = vif(x)
     rows = []
     for p in predictors:
-        orr, lo, hi = np.exp(res.params[p]), np.exp(ci.loc[p, 0]), np.exp(ci.loc[p, 1])
-        pval = float(res.pvalues[p])
-        rows.append({
+        others = [_label(q, labels) for q in predictors if q != p]
+        row = {
             "outcome": outcome, "predictor": p, "n": n, "n_missing": n_missing,
-            "estimate": float(orr), "ci_low": float(lo), "ci_high": float(hi), "p_value": pval,
-            "method": method,
-            "sentence": (
-                f"Across {n} authorities, each 1 standard deviation ({sd[p]:.3g}) higher "
-                f"{_label(p, labels)} went with {orr:.2f} times the odds of a better "
-                f"{_label(outcome, labels)} (odds ratio 95% CI {lo:.2f} to {hi:.2f}, "
-                f"{_fmt_p(pval)}){adj}, an association, not evidence of cause{_small(n)}."
-            ),
+            "estimate": float(np.exp(res.params[p])), "ci_low": float(np.exp(ci.loc[p, 0])),
+            "ci_high": float(np.exp(ci.loc[p, 1])), "p_value": float(res.pvalues[p]),
+            "method": method, "claim": "odds_ratio", "x_label": _label(p, labels),
+            "y_label": _label(outcome, labels), "adjusted_for": wording.listing(others),
+            "vif": float(vifs[p]), "collinear": wording.collinear(vifs[p]),
             "coef": float(res.params[p]), "sd": float(sd[p]),
             "categories": " < ".join(map(str, y.cat.categories)),
-        })
+        }
+        if len(predictors) > 1:  # the one-at-a-time estimate, on the same authorities
+            alone = _fit_ordered(y, x[[p]])
+            a_ci = alone.conf_int(alpha=0.05)
+            row.update(alone_estimate=float(np.exp(alone.params[p])),
+                       alone_ci_low=float(np.exp(a_ci.loc[p, 0])),
+                       alone_ci_high=float(np.exp(a_ci.loc[p, 1])), alone_p=float(alone.pvalues[p]))
+        row["sentence"] = sentence(row)
+        rows.append(row)
     return _frame(rows)
+
+
+def _fit_ordered(y: pd.Series, x: pd.DataFrame):
+    """statsmodels' ordered logit of ``y`` on ``x`` (BFGS, warnings silenced)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return OrderedModel(y, x, distr="logit").fit(method="bfgs", disp=False, maxiter=2000)
+
+
+def vif(x: pd.DataFrame) -> pd.Series:
+    """Variance inflation factor of each predictor (statsmodels ``variance_inflation_factor``,
+    with a constant): how much the variance of its coefficient is inflated because it moves with
+    the others. 1 for a single predictor; :data:`lahelpers.wording.VIF_LIMIT` or more means its
+    adjusted coefficient cannot be separated from the others'."""
+    if x.shape[1] < 2:
+        return pd.Series(1.0, index=x.columns)
+    design = np.column_stack([np.ones(len(x)), x.to_numpy(float)])
+    with warnings.catch_warnings(), np.errstate(divide="ignore"):
+        warnings.simplefilter("ignore")
+        vals = [float(variance_inflation_factor(design, i + 1)) for i in range(x.shape[1])]
+    return pd.Series(vals, index=x.columns)
 
 
 # --------------------------------------------------------------------------------------------
@@ -410,18 +447,14 @@ def mean_ci(
             lo, hi = (float(b) for b in ds.tconfint_mean(alpha=0.05))
         elif n == 1:
             mean = float(vals[0])
-        cl = _label(c, labels)
-        rows.append({
+        row = {
             "outcome": c, "predictor": "", "n": n, "n_missing": n_missing, "estimate": mean,
             "ci_low": lo, "ci_high": hi, "p_value": float("nan"),
-            "method": "mean with 95% t confidence interval",
-            "sentence": (
-                f"The mean {cl} across the {n} authorities with a value was {mean:.2f} "
-                f"(95% CI {lo:.2f} to {hi:.2f}; {n_missing} missing), a description of these "
-                f"authorities, not an explanation of why{_small(n)}."
-            ),
-            "sd": sd,
-        })
+            "method": "mean with 95% t confidence interval", "claim": "mean",
+            "y_label": _label(c, labels), "sd": sd,
+        }
+        row["sentence"] = sentence(row)
+        rows.append(row)
     return _frame(rows)
 
 
@@ -525,6 +558,34 @@ def ordinal_regressions(
     return res
 
 
+def each_adjusted_for(
+    df: pd.DataFrame,
+    outcomes: Sequence[str],
+    measures: Sequence[str],
+    adjust_for: Sequence[str],
+    *,
+    labels: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """One ordered-logit model per measure and outcome, each holding only ``adjust_for`` fixed
+    (one measure per model), keeping the measure's row: when measures move together (unpaid care
+    and disability), a model with all of them cannot tell them apart, while each beside the
+    adjusters alone can be read. A measure that is itself an adjuster is modelled alone. Rows
+    carry ``vif`` and the one-at-a-time estimate (:func:`ordinal_regression`)."""
+    rows = []
+    for y in outcomes:
+        d = df.copy()
+        d[y] = as_ordered(d[y])
+        for m in measures:
+            preds = [m, *(a for a in adjust_for if a != m)]
+            res = ordinal_regression(d, y, preds, labels=labels)
+            rows.append(res[res["predictor"] == m])
+    if not rows:
+        raise ValueError("give at least one outcome and one measure")
+    out = pd.concat(rows, ignore_index=True)
+    out["label"] = _pair_labels(out, labels)
+    return out
+
+
 def group_tests(
     df: pd.DataFrame,
     group: str,
@@ -545,13 +606,101 @@ def group_tests(
 
 
 def combine(*tables: pd.DataFrame) -> pd.DataFrame:
-    """Several result tables as one family, with ``p_holm`` recomputed over all of its tests.
-
-    A report's conclusions rest on every test it made, so "What this shows" should allow for all
-    of them at once, not table by table. Rows without a p-value keep NaN.
-    """
+    """Several result tables as one family (:func:`family`), the tables named by position."""
     if not tables:
         raise ValueError("give at least one table")
-    out = pd.concat([t.drop(columns=["p_holm"], errors="ignore") for t in tables], ignore_index=True)
+    return family({f"table {i + 1}": t for i, t in enumerate(tables)})
+
+
+def family(parts: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """The tests of one page as one Holm family: ``parts`` maps a readable description of each set
+    of tests (e.g. "correlations of % rural with the scores") to its result table.
+
+    Returns the tables stacked, with ``part`` (the description), ``p_holm`` (Holm over every
+    p-value in the family, statsmodels), ``family_n`` (how many tests that is) and every
+    ``sentence`` re-worded so that "clear" means clear after this adjustment. Build it once per
+    page, before the first table is shown, and show slices of it (:func:`parts`), so that every
+    "survives adjustment" on the page refers to the same family (:func:`family_text` states it).
+    """
+    if not parts:
+        raise ValueError("give at least one table")
+    out = pd.concat([t.drop(columns=["p_holm", "family_n", "part"], errors="ignore").assign(part=name)
+                     for name, t in parts.items()], ignore_index=True)
+    out["p_holm"] = holm(out["p_value"])
+    out["family_n"] = int(out["p_value"].notna().sum())
+    out["sentence"] = [sentence(r) for r in out.to_dict("records")]
+    return out
+
+
+def parts(page: pd.DataFrame) -> list[pd.DataFrame]:
+    """The tables of a :func:`family`, in the order given, each with its adjusted columns."""
+    return [page[page["part"] == name].reset_index(drop=True) for name in page["part"].unique()]
+
+
+def family_text(page: pd.DataFrame, outside: str = "") -> str:
+    """One statement of what a page's Holm adjustment covers: 'the 23 tests on this page: 5 ...',
+    and, when given, which other p-values the page shows (``outside``) that it does not cover."""
+    n = int(page["family_n"].iloc[0]) if len(page) else 0
+    counts = page.dropna(subset=["p_value"]).groupby("part", sort=False).size()
+    listed = wording.listing(f"{k} {name}" for name, k in counts.items())
+    return (f"**Allowing for many tests.** Every Holm-adjusted p-value and every result called "
+            f"\"clear\" on this page allows for the {n} tests made here at once (Holm's method): "
+            f"{listed}."
+            + (f" The other p-values shown ({outside}) are not part of this family and nothing is "
+               "claimed from them." if outside else ""))
+
+
+def sign_flip_p(diff: np.ndarray, n_resamples: int = 9999, seed: int | None = 0) -> float:
+    """Two-sided permutation p-value of a mean paired difference: under "no difference" each
+    authority's difference is as likely to have either sign, so random sign flips give the null
+    distribution of the mean (the paired permutation test of scipy.stats.permutation_test with
+    ``permutation_type="samples"``, computed directly because scipy's is ~30x slower here)."""
+    diff = np.asarray(diff, float)
+    signs = np.random.default_rng(seed).choice([-1.0, 1.0], size=(n_resamples, len(diff)))
+    null = np.abs((signs * diff).mean(axis=1))
+    return float((1 + np.sum(null >= abs(diff.mean()) - 1e-12)) / (n_resamples + 1))
+
+
+def paired_differences(
+    df: pd.DataFrame,
+    cols: Sequence[str],
+    n_boot: int = 2000,
+    seed: int | None = 0,
+    *,
+    labels: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """Every pair of ``cols`` (e.g. the 9 statements) compared on the same authorities: the mean
+    of the paired differences (first minus second) with a paired bootstrap 95% CI
+    (scipy.stats.bootstrap) and a sign-flip permutation test of the mean difference
+    (:func:`sign_flip_p`), since two scores given to the same authorities are not
+    independent and overlapping intervals of the two means say nothing about their difference.
+    ``p_holm`` is Holm over the pairs; pass the table to :func:`family` to adjust over a page."""
+    rows = []
+    for a, b in itertools.combinations(cols, 2):
+        d = pd.DataFrame({"a": numeric(df[a]), "b": numeric(df[b])})
+        n_missing = int(d.isna().any(axis=1).sum())
+        diff = (d["a"] - d["b"]).dropna().to_numpy()
+        n = len(diff)
+        est = lo = hi = p = float("nan")
+        boot = "none"
+        if n >= MIN_BOOTSTRAP_N and np.any(diff != 0):
+            est = float(diff.mean())
+            lo, hi, boot = _bootstrap_ci((diff,), lambda v, axis=-1: np.mean(v, axis=axis),
+                                         paired=False, n_boot=n_boot, seed=seed, vectorized=True,
+                                         estimate=est)
+            p = sign_flip_p(diff, seed=seed)
+        elif n:
+            est = float(diff.mean())
+        est, lo, hi = (float(v) for v in wording.clean([est, lo, hi]))
+        row = {"outcome": a, "predictor": b, "n": n, "n_missing": n_missing, "estimate": est,
+               "ci_low": lo, "ci_high": hi, "p_value": p,
+               "method": f"paired difference in means; bootstrap 95% CI ({boot}); sign-flip permutation test",
+               "claim": "difference", "what": "the mean score", "a": _label(a, labels), "b": _label(b, labels),
+               "stat": "mean paired difference", "term": f"{a} vs {b}"}
+        row["sentence"] = sentence(row)
+        rows.append(row)
+    if not rows:
+        raise ValueError("give at least two columns")
+    out = _frame(rows)
     out["p_holm"] = holm(out["p_value"])
     return out

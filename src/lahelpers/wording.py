@@ -1,0 +1,386 @@
+"""One wording function per kind of claim, so "clear", "higher/lower", "stands out" and counts are
+decided in one place.
+
+Every generated sentence starts from a structured result (:class:`Result`: estimate, 95% interval,
+p-value, Holm-adjusted p-value and the size of the family it was adjusted over, n and missing) and
+goes through :func:`verdict`, the single rule for when a result may be called clear:
+
+- **clear**: p < 0.05, the 95% interval excludes "no effect" (when there is an interval), and,
+  when the result belongs to a family of tests, its Holm-adjusted p-value is below 0.05 too;
+- **suggestive**: p < 0.05 or the interval excludes "no effect", but not all of the above (it
+  does not survive the adjustment, or the test and the interval disagree): a lead, not a finding;
+- **none**: neither.
+
+Numbers are formatted as a reader reads them (:func:`number`, :func:`p_text`, :func:`score`,
+:func:`count`): "p < 0.001", never "p = 0.000"; "0.00", never "-0.00"; a score of 3, not 3.0;
+"1 authority is", "2 authorities are". An interval is printed only when it is a real interval
+around its estimate (:func:`interval_ok`): lower < upper and lower <= estimate <= upper as shown.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from lahelpers import framework
+
+#: Significance level used for every verdict.
+ALPHA = 0.05
+#: Below this many authorities a sentence says the estimate is uncertain.
+SMALL_N = framework.SMALL_N
+#: A predictor whose variance inflation factor reaches this shares most of its variation with the
+#: other predictors: its adjusted coefficient cannot be separated from theirs.
+VIF_LIMIT = 5.0
+
+CLEAR, SUGGESTIVE, NONE = "clear", "suggestive", "none"
+
+
+# --------------------------------------------------------------------------------------------
+# Numbers
+# --------------------------------------------------------------------------------------------
+
+
+def _finite(x: object) -> bool:
+    """True for a real, finite number."""
+    try:
+        return x is not None and math.isfinite(float(x))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+
+
+def number(x: float, digits: int = 2, sign: bool = False) -> str:
+    """``x`` rounded to ``digits`` decimals, never "-0.00" (a rounded zero has no sign);
+    ``sign=True`` writes "+" before positive values (for differences)."""
+    if not _finite(x):
+        return "not known"
+    r = round(float(x), digits)
+    if r == 0:
+        r = 0.0  # drops the sign of -0.0
+    text = f"{r:.{digits}f}"
+    return f"+{text}" if sign and r > 0 else text
+
+
+def score(x: float) -> str:
+    """A score as read: whole numbers without decimals (3, not 3.0), others to 2 decimals."""
+    if not _finite(x):
+        return "not known"
+    return f"{float(x):.0f}" if float(x) == round(float(x)) else number(x, 2)
+
+
+def p_text(p: float, name: str = "p") -> str:
+    """'p < 0.001' or 'p = 0.023' (never 'p = 0.000'); 'p not available' when missing."""
+    if not _finite(p):
+        return f"{name} not available"
+    return f"{name} < 0.001" if p < 0.001 else f"{name} = {p:.3f}"
+
+
+def count(n: int, noun: str = "authority", plural: str | None = None) -> str:
+    """'1 authority', '2 authorities' (plural: noun + 's', or 'y' -> 'ies', unless given)."""
+    if int(n) == 1:
+        return f"1 {noun}"
+    if plural is None:
+        plural = noun[:-1] + "ies" if noun.endswith("y") and noun[-2:-1] not in "aeiou" else noun + "s"
+    return f"{int(n)} {plural}"
+
+
+def be(n: int) -> str:
+    """'is' for 1, 'are' otherwise."""
+    return "is" if int(n) == 1 else "are"
+
+
+def has(n: int) -> str:
+    """'has' for 1, 'have' otherwise."""
+    return "has" if int(n) == 1 else "have"
+
+
+def listing(items: Iterable[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def interval_ok(estimate: float, low: float, high: float, digits: int = 2) -> bool:
+    """True when (low, high) is a real interval around ``estimate`` as printed at ``digits``:
+    all finite, low < high and low <= estimate <= high after rounding."""
+    if not all(_finite(v) for v in (estimate, low, high)):
+        return False
+    e, lo, hi = (round(float(v), digits) for v in (estimate, low, high))
+    return lo < hi and lo <= e <= hi
+
+
+def estimate_ci(name: str, estimate: float, low: float, high: float, digits: int = 2,
+                sign: bool = False, unit: str = "") -> str:
+    """'name 0.12, 95% CI 0.01 to 0.25' (the one way an estimate with its interval is written),
+    or 'name 0.12 (no 95% CI: ...)' when the interval is not a real interval around the estimate."""
+    head = f"{name} {number(estimate, digits, sign)}{unit}".strip()
+    if interval_ok(estimate, low, high, digits):
+        return (f"{head}, 95% CI {number(low, digits, sign)}{unit} to "
+                f"{number(high, digits, sign)}{unit}")
+    return f"{head} (no 95% confidence interval could be given)"
+
+
+# --------------------------------------------------------------------------------------------
+# The structured result and the verdict
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Result:
+    """What every claim is worded from. ``null`` is the no-effect value (0, or 1 for ratios);
+    ``family_n`` is how many tests ``p_adj`` was adjusted over (0: not part of a family)."""
+
+    estimate: float
+    ci_low: float = float("nan")
+    ci_high: float = float("nan")
+    p: float = float("nan")
+    p_adj: float = float("nan")
+    family_n: int = 0
+    n: int = 0
+    n_missing: int = 0
+    null: float = 0.0
+
+    @classmethod
+    def from_row(cls, row: Mapping | pd.Series, null: float | None = None) -> Result:
+        """From a :mod:`lahelpers.stats` result row (columns estimate, ci_low, ci_high, p_value,
+        p_holm, family_n, n, n_missing; the null is 1 for odds ratios, else 0)."""
+        def get(key: str, default: float = float("nan")) -> float:
+            v = row.get(key, default) if hasattr(row, "get") else default
+            return float(v) if _finite(v) else default
+        if null is None:
+            method = str(row.get("method", "")).lower()
+            ratio = row.get("claim") == "odds_ratio" or "odds" in method or "logit" in method
+            null = 1.0 if ratio else 0.0
+        return cls(estimate=get("estimate"), ci_low=get("ci_low"), ci_high=get("ci_high"),
+                   p=get("p_value"), p_adj=get("p_holm"), family_n=int(get("family_n", 0)),
+                   n=int(get("n", 0)), n_missing=int(get("n_missing", 0)), null=null)
+
+    @property
+    def has_interval(self) -> bool:
+        """Whether a real interval around the estimate is known."""
+        return interval_ok(self.estimate, self.ci_low, self.ci_high)
+
+    @property
+    def excludes_null(self) -> bool:
+        """Whether the interval lies wholly on one side of the no-effect value."""
+        return self.has_interval and (self.ci_low > self.null or self.ci_high < self.null)
+
+    @property
+    def in_family(self) -> bool:
+        """Whether the result was adjusted for a family of more than one test."""
+        return self.family_n > 1 and _finite(self.p_adj)
+
+
+def verdict(r: Result) -> str:
+    """The one rule for "clear": :data:`CLEAR`, :data:`SUGGESTIVE` or :data:`NONE` (see the
+    module docstring). Without a p-value the interval decides alone; without an interval, the
+    p-value."""
+    p_sig = _finite(r.p) and r.p < ALPHA
+    ci_sig = r.excludes_null
+    tested = _finite(r.p)
+    if not tested and not r.has_interval:
+        return NONE
+    agree = (p_sig or not tested) and (ci_sig or not r.has_interval)
+    adjusted_ok = (not r.in_family) or r.p_adj < ALPHA
+    if agree and adjusted_ok and (p_sig or ci_sig):
+        return CLEAR
+    return SUGGESTIVE if (p_sig or ci_sig) else NONE
+
+
+def direction(r: Result, up: str = "higher", down: str = "lower") -> str:
+    """``up`` or ``down`` by the side of the null the estimate lies on ('' at the null)."""
+    if not _finite(r.estimate) or round(r.estimate - r.null, 10) == 0:
+        return ""
+    return up if r.estimate > r.null else down
+
+
+def adjustment(r: Result) -> str:
+    """'Holm-adjusted p = 0.012 over the 18 tests on this page' ('' outside a family)."""
+    if not r.in_family:
+        return ""
+    return f"{p_text(r.p_adj, 'Holm-adjusted p')} over the {r.family_n} tests on this page"
+
+
+def small(n: int) -> str:
+    """The small-sample clause ('' when n is large enough)."""
+    return f"; with only {n} authorities this estimate is uncertain" if 0 < n < SMALL_N else ""
+
+
+def _qualify(r: Result) -> str:
+    """Why a result is only suggestive: the adjustment or a disagreement of test and interval."""
+    p_sig = _finite(r.p) and r.p < ALPHA
+    if r.has_interval and _finite(r.p) and p_sig != r.excludes_null:
+        return ("the test and the 95% interval disagree about it, so the evidence is weak: "
+                "treat it as a lead to check, not a finding")
+    if r.in_family and not r.p_adj < ALPHA:
+        return (f"it does not hold once the {r.family_n} tests on this page are allowed for: treat it "
+                "as a lead to check, not a finding")
+    return "treat it as a lead to check, not a finding"
+
+
+def _tail(r: Result) -> str:
+    """The p-value, and the adjusted one where the result is in a family, for brackets."""
+    parts = [p_text(r.p)] if _finite(r.p) else []
+    if r.in_family:
+        parts.append(adjustment(r))
+    return "; ".join(parts)
+
+
+# --------------------------------------------------------------------------------------------
+# One function per kind of claim
+# --------------------------------------------------------------------------------------------
+
+
+def association(r: Result, x: str, y: str, stat: str) -> str:
+    """A correlation between two measures across authorities."""
+    v = verdict(r)
+    numbers = estimate_ci(stat, r.estimate, r.ci_low, r.ci_high)
+    tail = _tail(r)
+    bracket = f"({numbers}{'; ' + tail if tail else ''})"
+    if not r.has_interval and _finite(r.estimate) and r.n:
+        return (f"Across only {r.n} authorities, {stat} between {x} and {y} was "
+                f"{number(r.estimate)} ({p_text(r.p)}), too few (or too alike) for a confidence "
+                "interval: read it as a description, not evidence of an association.")
+    if not _finite(r.estimate):
+        return (f"An association between {x} and {y} could not be estimated from "
+                f"{count(r.n)} with both values{small(r.n)}.")
+    if v == CLEAR:
+        lead = f"higher {x} clearly went with {direction(r)} {y} {bracket}"
+    elif v == SUGGESTIVE:
+        lead = f"higher {x} went with {direction(r)} {y} on this test alone {bracket}, but {_qualify(r)}"
+    else:
+        lead = f"{x} showed no clear association with {y} {bracket}"
+    return (f"Across {r.n} authorities, {lead}; an association rather than evidence "
+            f"that one causes the other{small(r.n)}.")
+
+
+def difference(r: Result, what: str, a: str, b: str, stat: str = "difference in means",
+               n_a: int | None = None, n_b: int | None = None, sign: bool = True) -> str:
+    """How ``a`` compares with ``b`` on ``what`` (a group difference: region against the rest,
+    one class against another, one statement against another on the same authorities)."""
+    sizes_a = f" ({count(n_a)})" if n_a is not None else ""
+    sizes_b = f" ({count(n_b)})" if n_b is not None else ""
+    numbers = estimate_ci(stat, r.estimate, r.ci_low, r.ci_high, sign=sign)
+    tail = _tail(r)
+    bracket = f"({numbers}{'; ' + tail if tail else ''})"
+    v = verdict(r)
+    if v == CLEAR:
+        head = f"{what} was clearly {direction(r)} in {a}{sizes_a} than in {b}{sizes_b} {bracket}"
+    elif v == SUGGESTIVE:
+        head = (f"{what} looked {direction(r)} in {a}{sizes_a} than in {b}{sizes_b} on this test "
+                f"alone {bracket}, but {_qualify(r)}")
+    else:
+        head = f"{what} did not differ clearly between {a}{sizes_a} and {b}{sizes_b} {bracket}"
+    return f"{head}; a difference between groups of authorities, not a cause."
+
+
+def group_test(r: Result, what: str, groups: str, k: int, stat_text: str) -> str:
+    """Whether ``what`` differs at all between ``k`` groups (Kruskal-Wallis): worded from the
+    test, since an effect size bounded at 0 has no reliable interval here."""
+    v = verdict(r)
+    tail = _tail(r)
+    if v == CLEAR:
+        head = f"{what} clearly differed between the {k} groups by {groups}"
+    elif v == SUGGESTIVE:
+        head = f"{what} differed between the {k} groups by {groups} on this test alone, but {_qualify(r)}"
+    else:
+        head = f"{what} did not differ clearly between the {k} groups by {groups}"
+    return (f"Across {r.n} authorities, {head} ({stat_text}; {tail}), an association, not evidence "
+            f"that {groups} causes it{small(r.n)}.")
+
+
+def odds_ratio(r: Result, x: str, y: str, sd: float, adjusted_for: str = "", vif: float = float("nan"),
+               alone: Result | None = None) -> str:
+    """An ordered-logit odds ratio per 1 SD of ``x``; when ``x`` is collinear with the other
+    predictors (variance inflation factor >= :data:`VIF_LIMIT`) the adjusted odds ratio is not
+    headlined: the sentence says so and gives the one-at-a-time estimate beside it."""
+    numbers = estimate_ci("odds ratio", r.estimate, r.ci_low, r.ci_high)
+    tail = _tail(r)
+    held = f", holding {adjusted_for} fixed" if adjusted_for else ""
+    alone_text = ""
+    if alone is not None and _finite(alone.estimate):
+        alone_text = (f" Without {adjusted_for or 'the other measures'} held fixed, it had an "
+                      f"{estimate_ci('odds ratio of', alone.estimate, alone.ci_low, alone.ci_high)} "
+                      f"({p_text(alone.p)}).")
+    if collinear(vif):
+        return (f"{x} moves closely with the other measures in the model (variance inflation factor "
+                f"{number(vif, 1)}), so its adjusted {numbers} ({tail}) cannot be told apart from "
+                f"theirs and is not a finding.{alone_text}")
+    v = verdict(r)
+    per = f"each 1 standard deviation ({sd:.3g}) higher {x}"
+    bracket = f"({numbers}; {tail}){held}"
+    if v == CLEAR:
+        head = f"{per} clearly went with {direction(r, 'higher', 'lower')} odds of a better {y} {bracket}"
+    elif v == SUGGESTIVE:
+        head = (f"{per} went with {direction(r, 'higher', 'lower')} odds of a better {y} on this test "
+                f"alone {bracket}, but {_qualify(r)}")
+    else:
+        head = f"{x} showed no clear association with {y} {bracket}"
+    return (f"Across {r.n} authorities, {head}; an association, not evidence of cause{small(r.n)}."
+            f"{alone_text}")
+
+
+def coefficient(r: Result, x: str, y: str, sd: float, vif: float = float("nan")) -> str:
+    """A straight-line (OLS) coefficient per 1 SD of ``x``, other predictors held fixed."""
+    numbers = estimate_ci("change", r.estimate, r.ci_low, r.ci_high, sign=True)
+    if collinear(vif):
+        return (f"{x} moves closely with the other measures in the model (variance inflation factor "
+                f"{number(vif, 1)}), so its coefficient ({numbers}; {p_text(r.p)}) cannot be told "
+                "apart from theirs and is not a finding.")
+    v = verdict(r)
+    bracket = f"({numbers}; {p_text(r.p)}) holding the other measures fixed"
+    if v == CLEAR:
+        head = f"each 1 standard deviation ({sd:.3g}) higher {x} clearly went with {direction(r)} {y} {bracket}"
+    elif v == SUGGESTIVE:
+        head = (f"each 1 standard deviation ({sd:.3g}) higher {x} went with {direction(r)} {y} on this "
+                f"test alone {bracket}, but {_qualify(r)}")
+    else:
+        head = f"{x} showed no clear association with {y} {bracket}"
+    return f"Across {r.n} authorities, {head}; an association, not evidence of cause{small(r.n)}."
+
+
+def mean(r: Result, what: str) -> str:
+    """A mean with its interval: a description, not a test."""
+    return (f"The mean {what} across the {count(r.n)} with a value was "
+            f"{estimate_ci('', r.estimate, r.ci_low, r.ci_high).strip()} ({r.n_missing} missing), a "
+            f"description of these authorities, not an explanation of why{small(r.n)}.")
+
+
+def collinear(vif: float) -> bool:
+    """Whether a variance inflation factor is too high for an adjusted coefficient to stand alone."""
+    return _finite(vif) and vif >= VIF_LIMIT
+
+
+def standouts(above: list[str], below: list[str], family_n: int, what: str) -> str:
+    """Who stands out from a model after allowing for every authority tested: the only place a
+    sentence may say "stands out" about authorities."""
+    if not above and not below:
+        return (f"No authority stands out: once the {family_n} authorities tested are allowed for "
+                f"(Holm), none lies further from the {what} its context predicts than chance would "
+                "readily produce.")
+    parts = []
+    if above:
+        parts.append(f"{count(len(above))} {be(len(above))} clearly above it ({listing(above)})")
+    if below:
+        parts.append(f"{count(len(below))} {be(len(below))} clearly below it ({listing(below)})")
+    return (f"Allowing for the {family_n} authorities tested (Holm), " + " and ".join(parts)
+            + f" the {what} their context predicts.")
+
+
+def no_model(what: str, f_p: float, r2: float) -> str:
+    """Why nobody is named when the model explains nothing."""
+    return (f"Together these measures do not explain {what} (overall F-test {p_text(f_p)}; they "
+            f"account for {100 * r2:.0f}% of the variation, no more than chance would give), so an "
+            "authority's distance from its 'prediction' is just its distance from the average. No "
+            "authority is named as doing better or worse than its context predicts.")
+
+
+def clean(values: Iterable[float]) -> np.ndarray:
+    """Floats with negative zeros (and values that round to zero at 2 dp) set to 0.0."""
+    a = np.asarray(list(values), float)
+    return np.where(np.isfinite(a) & (np.round(a, 2) == 0), 0.0, a)
