@@ -16,6 +16,7 @@ from pathlib import Path
 import altair as alt
 import fixtures_analysis as fx
 import nbformat
+import numpy as np
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
@@ -104,10 +105,16 @@ def test_markdown_helpers_escape_names(df: pd.DataFrame) -> None:
 
 
 def test_residual_text_escapes_names(df: pd.DataFrame) -> None:
-    fit = residuals.expected_scores(df, "overall_pct", ["imd2025_score", "pct_65plus"])
+    # A score the context predicts closely, and one authority far above it: that one is named.
+    d = df.copy()
+    rng = np.random.default_rng(1)
+    d["overall_pct"] = 40 + 0.8 * d["imd2025_score"] + rng.normal(0, 1, len(d))
+    first = d["imd2025_score"].first_valid_index()
+    d.loc[first, "overall_pct"] += 30
+    fit = residuals.expected_scores(d, "overall_pct", ["imd2025_score", "pct_65plus"])
     html = markdown2html_mistune(residuals.fit_text(fit).data)
     _no_payload_elements(_soup(html))
-    assert fit.table["name"].iloc[0] in _soup(html).get_text()
+    assert d.loc[first, "name"] in _soup(html).get_text()
     _no_payload_elements(_soup(narrative.table(residuals.residual_table(fit)).data))
 
 

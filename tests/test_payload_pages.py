@@ -54,11 +54,12 @@ PAYLOADS = [
 ]
 MARKER = "window.__pwned"
 
-#: Per CQC file: the text columns given payloads (codes, scores, dates and regions keep their values).
+#: Per CQC file (the datasets kept in the repository under data/cqc): the text columns given
+#: payloads (codes, scores, dates and regions keep their values).
 TEXT_COLUMNS = {
     "cqc/la_reference_153.csv": ["la_name", "la_type", "code_note"],
-    "cqc/la_assessments.csv": ["la_name", "la_type", "status", "rating_source", "score_basis",
-                               "report_url", "source", "source_detail", "notes"],
+    "cqc/assessments.csv": ["la_name", "status", "rating_source", "score_basis", "report_url",
+                            "source", "evidence_url", "notes"],
     "cqc/la_pilot_assessments.csv": ["la_name", "report_url", "source_url", "notes"],
 }
 CATALOGUE_TEXT = ["title", "publisher", "licence", "vintage", "url", "publisher_url"]
@@ -99,14 +100,15 @@ def payload_run(raw_inputs: Path, tmp_path_factory: pytest.TempPathFactory) -> P
     root = tmp_path_factory.mktemp("payload-root")
     (root / "data").mkdir()
     shutil.copytree(raw_inputs, root / "data" / "raw")
+    shutil.copytree(paths.repo_data_dir() / "cqc", root / "data" / "cqc")
     for rel, cols in TEXT_COLUMNS.items():
-        _poison_csv(root / "data" / "raw" / rel, cols)
+        _poison_csv(root / "data" / rel, cols)
     _poison_catalogue(paths.catalogue_file(), root / "data" / "catalogue.yaml")
     exceptions = paths.project_root() / "data" / "rating_exceptions.yaml"
     if exceptions.is_file():
         shutil.copy(exceptions, root / "data" / exceptions.name)
     with pytest.MonkeyPatch.context() as mp:
-        for var in ("LAHELPERS_RAW", "LAHELPERS_PROCESSED", "LAHELPERS_REPORTS"):
+        for var in ("LAHELPERS_RAW", "LAHELPERS_PROCESSED", "LAHELPERS_REPORTS", "LAHELPERS_DATA"):
             mp.delenv(var, raising=False)
         mp.setenv("LAHELPERS_ROOT", str(root))
         # The input checks would (rightly) refuse these names: switch them off to test escaping alone.

@@ -138,7 +138,7 @@ def test_failed_build_leaves_outputs_untouched(
     monkeypatch.setenv("LAHELPERS_RAW", str(raw))
     monkeypatch.setenv("LAHELPERS_DATA", str(data))
     monkeypatch.setenv("LAHELPERS_PROCESSED", str(out))
-    with pytest.raises(InputError, match=r"la_assessments.csv: edited or replaced.*--replace"):
+    with pytest.raises(InputError, match=r"seen_assessments.json: edited or replaced.*--replace"):
         build.build(force=True)
     with pytest.raises(
         InputError, match=r"assessments.csv, row \d+, column 'qs5_partnerships_communities'"

@@ -152,23 +152,23 @@ def _york_reassessed(df: pd.DataFrame, date: str, rating: str) -> dict[str, str]
     row.update({c: str(s) for c, s in zip(dataset.QS, scores, strict=True)})
     pct = -(-100 * sum(scores) // 36)
     row.update(
-        {"assessment_id": "york-0627", "overall_rating": rating, "overall_score_pct": str(pct),
-         "publication_date": date, "report_url": f"https://www.cqc.org.uk{REPORTS}/york-0627"}
+        {"assessment_id": "york-1126", "overall_rating": rating, "overall_score_pct": str(pct),
+         "publication_date": date, "report_url": f"https://www.cqc.org.uk{REPORTS}/york-1126"}
     )  # fmt: skip
     return row
 
 
 def test_reassessment_keeps_history_and_latest_drives_the_build(tmp_path: Path) -> None:
     df = dataset.read_dataset()
-    merged = dataset.merge(df, pd.DataFrame([_york_reassessed(df, "2027-06-10", "Good")]))
+    merged = dataset.merge(df, pd.DataFrame([_york_reassessed(df, "2026-11-10", "Good")]))
     york = merged[merged["ons_code"] == "E06000014"]
-    assert list(york["assessment_id"]) == ["york-1225", "york-0627"]  # history kept, in order
+    assert list(york["assessment_id"]) == ["york-1225", "york-1126"]  # history kept, in order
     path = dataset.write_dataset(merged, tmp_path / "assessments.csv")
     built = cqc.read_assessments(path).set_index("code")
     assert built.loc["E06000014", "rating"] == "Good" and built.loc["E06000014", "overall_pct"] == 75
     assert len(built) == 153
     found = changes.compare(df, merged)
-    assert [c.kind for c in found] == ["new assessment"] and "york-0627: Good, 75%" in found[0].detail
+    assert [c.kind for c in found] == ["new assessment"] and "york-1126: Good, 75%" in found[0].detail
 
 
 def test_latest_is_by_date_not_by_file_order() -> None:
@@ -182,7 +182,7 @@ def test_latest_is_by_date_not_by_file_order() -> None:
 def test_apply_refuses_a_row_that_breaks_the_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     data = _scratch_data(tmp_path, monkeypatch)
     df = dataset.read_dataset()
-    bad = _york_reassessed(df, "2027-06-10", "Good")
+    bad = _york_reassessed(df, "2026-11-10", "Good")
     bad["overall_score_pct"] = "80"  # the nine 3s make 75
     proposal = dataset.write_dataset(pd.DataFrame([bad]), tmp_path / "proposed.csv")
     before = (data / "cqc" / "assessments.csv").read_text()

@@ -62,6 +62,7 @@ def test_index_of_a_run_after_a_change_says_what_changed(
     data = tmp_path / "data"
     shutil.copytree(paths.repo_data_dir() / "cqc", data / "cqc")
     monkeypatch.setenv("LAHELPERS_DATA", str(data))
+    monkeypatch.setattr(run, "DEFAULT_NOTEBOOKS", ("01_national.ipynb",))  # the full plan here
     nb_dir = write_test_notebooks(tmp_path / "nbs", sleep=0)
     kw = dict(notebooks=["01_national.ipynb"], notebooks_dir=nb_dir, reports_root=tmp_path / "reports",
               progress=False, regions=[], workers=1)  # fmt: skip
@@ -71,7 +72,7 @@ def test_index_of_a_run_after_a_change_says_what_changed(
     assert "No previous complete run" in first_index.select_one("section.whats-new").get_text()
     df = dataset.read_dataset()
     york = df[df["ons_code"] == "E06000014"].iloc[0].to_dict()
-    york.update({"assessment_id": "york-0627", "publication_date": "2027-06-10",
+    york.update({"assessment_id": "york-1126", "publication_date": "2026-11-10",
                  "overall_rating": "Good", **{q: "3" for q in dataset.QS}, "overall_score_pct": "75"})  # fmt: skip
     dataset.write_dataset(dataset.merge(df, pd.DataFrame([york])))
     second = run.run_reports(run_id="second", **kw)
@@ -79,6 +80,6 @@ def test_index_of_a_run_after_a_change_says_what_changed(
     block = BeautifulSoup(second.index.read_text(), "html.parser").select_one("section.whats-new")
     text = block.get_text(" ", strip=True)
     assert "What's new since run first" in text
-    assert "new assessment : York (E06000014): york-0627: Good, 75%" in text
+    assert "new assessment : York (E06000014): york-1126: Good, 75%" in text
     assert "new data : cqc_assessments: new version of the file" in text
     assert report.index_html(__import__("json").loads(second.manifest.read_text())).count("whats-new") == 1
