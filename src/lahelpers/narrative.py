@@ -306,7 +306,7 @@ def band_spread_text(spread: pd.DataFrame) -> Markdown:
     for r in spread.itertuples():
         if r.n:
             parts.append(
-                f"{r.rating}: {int(r.n)} authorities from {r.lowest:.0f}% to {r.highest:.0f}% (median {r.median:.0f}%)"
+                f"{r.rating}: {wording.count(r.n)} from {r.lowest:.0f}% to {r.highest:.0f}% (median {r.median:.0f}%)"
             )
     widest = spread.assign(width=spread["highest"] - spread["lowest"]).dropna(subset=["width"])
     w = widest.loc[widest["width"].idxmax()] if len(widest) else None
@@ -333,8 +333,9 @@ def timeline(df: pd.DataFrame) -> Markdown:
     return Markdown(
         f"The rated authorities' reports run from {by_month.index.min():%B %Y} to {by_month.index.max():%B %Y}; "
         f"the busiest month in our data was {busiest:%B %Y} ({int(by_month.max())} reports). "
-        f"{year_only} dates are known only to the year (plotted in January) and {no_date} rated authorities "
-        "have no publication date in our data, so the monthly pattern is approximate."
+        f"{wording.count(year_only, 'date')} {wording.be(year_only)} known only to the year (plotted in "
+        f"January) and {wording.count(no_date, 'rated authority', 'rated authorities')} "
+        f"{wording.has(no_date)} no publication date in our data, so the monthly pattern is approximate."
     )
 
 

@@ -338,6 +338,7 @@ def peer_table(df: pd.DataFrame, region: str, k: int = 5) -> pd.DataFrame:
     gets a note instead of peers.
     """
     out = []
+    found = 0  # peer places actually filled (an authority may have fewer than k, or none)
     for r in rows(df, region).sort_values("name").itertuples():
         try:
             p = peers.nearest_peers(df, r.code, k=k)
@@ -348,6 +349,7 @@ def peer_table(df: pd.DataFrame, region: str, k: int = 5) -> pd.DataFrame:
         listed = [
             f"{q.name}{'*' if q.region != region else ''} ({q.rating_label})" for q in p.itertuples()
         ]
+        found += len(listed)
         out.append({
             "Authority": r.name,
             "Rating": r.rating_label,
@@ -355,15 +357,18 @@ def peer_table(df: pd.DataFrame, region: str, k: int = 5) -> pd.DataFrame:
             "Peers outside the region": int((p["region"] != region).sum()),
             "Peers rated": int((p["rating_label"] != framework.NOT_RATED).sum()),
         })
-    return pd.DataFrame(out)
+    table = pd.DataFrame(out)
+    table.attrs["peer_places"] = found
+    return table
 
 
 def peers_text(table: pd.DataFrame, region: str) -> Markdown:
     """How many peers lie outside the region, and a reminder of what peers are."""
     total = int(table["Peers outside the region"].sum())
-    n = len(table) * 5
+    n = int(table.attrs["peer_places"])  # the places filled, not authorities x k
     return Markdown(
-        f"{total} of the {n} peer places go to authorities outside {region} (marked *). Peers are the most "
+        f"{total} of the {n} peer places go to authorities outside {md_text(region)} (marked *). "
+        "Peers are the most "
         "similar authorities on population size, age, deprivation, rurality, ethnic diversity and density "
         "(standardised, equal weights); they are a starting point for learning from similar places, not a "
         "judgement that the authorities should score alike."
