@@ -116,3 +116,35 @@ def test_date_precision_must_match_the_text(text: str, precision: str, expected:
 )  # fmt: skip
 def test_dates_parse_to_the_first_day_of_their_period(text, precision, day) -> None:
     assert cqc.parse_date(text, precision, "f.csv", 2) == pd.Timestamp(day)
+
+
+# ---------------------------------------------------------------------------- framework and fingerprint
+
+
+def test_overall_pct_needs_exactly_nine_scores() -> None:
+    with pytest.raises(ValueError, match="need 9 quality statement scores, got 8"):
+        framework.overall_pct([3] * 8)
+
+
+def test_theme_means_treat_nan_as_missing() -> None:
+    """Scores read from a file arrive as NaN, not None: a theme with one is unknown, not NaN."""
+    row = dict(zip(framework.QS_COLUMNS, [3, float("nan"), 3, 4, 4, 2, 2, 3, 3], strict=True))
+    means = framework.theme_means(row)
+    assert means["theme_people"] is None
+    assert means["theme_support"] == 4 and means["theme_leadership"] == 3
+
+
+def test_fingerprint_follows_the_rating_exceptions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Recording (or changing) a rating exception changes what the build writes: it must rebuild."""
+    from lahelpers.build import fingerprints
+
+    (tmp_path / "data").mkdir()
+    monkeypatch.setenv("LAHELPERS_ROOT", str(tmp_path))
+    without = fingerprints.code_fingerprint()
+    exceptions = tmp_path / "data" / "rating_exceptions.yaml"
+    exceptions.write_text("exceptions:\n  E09000007: published this way by CQC\n")
+    first = fingerprints.code_fingerprint()
+    exceptions.write_text("exceptions:\n  E09000007: a different reason\n")
+    assert len({without, first, fingerprints.code_fingerprint()}) == 3
