@@ -148,3 +148,54 @@ def test_fingerprint_follows_the_rating_exceptions(
     first = fingerprints.code_fingerprint()
     exceptions.write_text("exceptions:\n  E09000007: a different reason\n")
     assert len({without, first, fingerprints.code_fingerprint()}) == 3
+
+
+# ---------------------------------------------------------------------------- join records, exactly
+
+
+@pytest.mark.realdata  # the code rules use ONS's real lookups
+def test_join_districts_record_in_full() -> None:
+    """Every field of the join record, on four districts: three roll up to Cumberland, one is Welsh."""
+    from lahelpers.inputs import joins
+
+    df = pd.DataFrame({
+        "lad": ["E07000026", "E07000028", "E07000029", "W06000001"],
+        "name": ["Allerdale", "Carlisle", "Copeland", "Isle of Anglesey"],
+        "num": [10.0, 30.0, None, 5.0], "den": [100.0, 100.0, 200.0, 50.0],
+    })  # fmt: skip
+    values, rep = joins.join_districts(
+        df, source_id="toy", description="a toy source", code_col="lad", sum_cols=["num", "den"],
+        name_col="name",
+    )  # fmt: skip
+    assert (rep.source_id, rep.description, rep.n_source_rows) == ("toy", "a toy source", 4)
+    assert list(values.index) == ["E06000063"] and values.loc["E06000063", "num"] == 40
+    assert rep.matched == ["E06000063"] and rep.columns == ["num", "den"]
+    assert rep.unmatched == [
+        {"source_code": "W06000001", "source_name": "Isle of Anglesey", "reason": "outside England"}
+    ]
+    assert rep.rules == [
+        {"from": c, "to": "E06000063", "rule": "district -> 2023 upper tier"}
+        for c in ("E07000026", "E07000028", "E07000029")
+    ]
+    assert len(rep.missing) == 152
+    assert {"code": "E06000001", "name": "Hartlepool",
+            "reason": "no district of this authority in the source"} in rep.missing  # fmt: skip
+    assert rep.blank == {}
+
+
+@pytest.mark.realdata
+def test_join_upper_tier_record_in_full() -> None:
+    from lahelpers.inputs import joins
+
+    df = pd.DataFrame({"code": ["E06000001", "E12000001"], "name": ["Hartlepool", "North East"],
+                       "v": [None, 2.0]})  # fmt: skip
+    values, rep = joins.join_upper_tier(
+        df, source_id="toy", description="d", code_col="code", value_cols=["v"], name_col="name"
+    )
+    assert (rep.source_id, rep.n_source_rows, rep.columns) == ("toy", 2, ["v"])
+    assert rep.matched == ["E06000001"] and values.index.tolist() == ["E06000001"]
+    assert rep.unmatched == [{"source_code": "E12000001", "source_name": "North East",
+                              "reason": "region, country or other non-authority total"}]  # fmt: skip
+    assert rep.blank == {"v": ["E06000001"]}
+    assert {"code": "E06000002", "name": "Middlesbrough",
+            "reason": "no row for this authority in the source"} in rep.missing  # fmt: skip
