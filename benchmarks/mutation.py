@@ -12,7 +12,7 @@ against each mutant. PATTERN narrows the run to mutant names (e.g. ``"lahelpers.
 
 This script runs it, then writes ``benchmarks/out/mutation.md``: per module, mutants killed,
 survived and not covered, the kill rate, and every survivor by name, so each can be judged
-(equivalent, or worth a test) in ``benchmarks/README.md``. Goal: at least 90% killed.
+(equivalent, or worth a test) in ``benchmarks/mutation.md``. Goal: at least 90% killed.
 """
 
 from __future__ import annotations
