@@ -179,14 +179,16 @@ def _index_statistic(n: int, per_resample):
 def _group_ranks(x: np.ndarray):
     """For counts ``w`` (k, n) of each observation of ``x`` in k resamples, a function giving the
     average rank of each observation's value within each resample, (k, n), exact half-integers:
-    values below it, plus half of its tied values (itself included), plus 1/2."""
+    values below it, plus half of its tied values (itself included), plus 1/2, i.e. the mean of
+    the cumulative counts just below and at its value, plus 1/2."""
+    order = np.argsort(x, kind="stable")
     values, inverse = np.unique(x, return_inverse=True)
-    order = np.argsort(inverse, kind="stable")
-    starts = np.searchsorted(inverse[order], np.arange(len(values)))
+    ends = np.searchsorted(x[order], values, side="right") - 1  # last sorted position of each value
 
     def ranks(w: np.ndarray) -> np.ndarray:
-        tied = np.add.reduceat(w[:, order], starts, axis=1)  # resampled count of each value
-        return (np.cumsum(tied, axis=1) - tied + (tied + 1) / 2)[:, inverse]
+        upto = np.cumsum(w[:, order], axis=1)[:, ends]  # resampled values <= each value
+        below = np.concatenate([np.zeros((len(w), 1)), upto[:, :-1]], axis=1)
+        return ((below + upto + 1) / 2)[:, inverse]
     return ranks
 
 
