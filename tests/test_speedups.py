@@ -155,3 +155,19 @@ def test_region_comparison_same_as_fresh_draws(real, monkeypatch):
     old = profile.compare_with_rest(real, "North East")
     pd.testing.assert_frame_equal(new, old, check_exact=True)
     assert not profile._permutations(5, 20, 0).flags.writeable
+
+
+def test_shared_peer_space_answers_like_fresh_calls(real):
+    from lahelpers import peers
+
+    space = peers.PeerSpace(real)
+    for code in real.loc[real["region"] == "London", "code"]:
+        try:
+            fresh = peers.nearest_peers(real, code)
+        except ValueError as err:
+            with pytest.raises(ValueError, match=str(err)[:30]):
+                space.nearest(code)
+            continue
+        shared = space.nearest(code)
+        pd.testing.assert_frame_equal(shared, fresh, check_exact=True)
+        assert shared.attrs["n_candidates"] == fresh.attrs["n_candidates"]

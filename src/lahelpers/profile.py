@@ -351,9 +351,10 @@ def peer_table(df: pd.DataFrame, region: str, k: int = 5) -> pd.DataFrame:
     gets a note instead of peers.
     """
     out = []
+    space = peers.PeerSpace(df)  # prepared once for all the region's authorities
     for r in rows(df, region).sort_values("name").itertuples():
         try:
-            p = peers.nearest_peers(df, r.code, k=k)
+            p = space.nearest(r.code, k=k)
         except ValueError as err:
             out.append({"Authority": r.name, "Rating": r.rating_label, "Nearest peers (rating)": f"none: {err}",
                         "Peers outside the region": 0, "Peers rated": 0})
