@@ -182,3 +182,12 @@ def test_correlation_table_same_as_joined_rows(real):
     old["label"] = stats._pair_labels(old, None)
     old["p_holm"] = stats.holm(old["p_value"])
     pd.testing.assert_frame_equal(new, old, check_exact=True)
+
+
+def test_group_tests_same_without_the_pairs_intervals(real):
+    """group_tests() no longer bootstraps intervals for the pair rows it drops."""
+    outcomes = ["rating", "overall_pct", "qs1"]
+    new = stats.group_tests(real, "rural_class", outcomes)
+    old = pd.concat([stats.group_compare(real, "rural_class", y).iloc[[0]] for y in outcomes],
+                    ignore_index=True).drop(columns=["p_holm"])
+    pd.testing.assert_frame_equal(new, old, check_exact=True)

@@ -416,6 +416,7 @@ def group_compare(
     seed: int | None = 0,
     *,
     labels: Mapping[str, str] | None = None,
+    pair_intervals: bool = True,
 ) -> pd.DataFrame:
     """Compare ``y`` across the groups of ``group``.
 
@@ -424,6 +425,8 @@ def group_compare(
     groups: Cliff's delta (first group vs second; positive = first higher) with a bootstrap CI,
     the Mann-Whitney p-value and a Holm-adjusted one (``p_holm``). Groups with no values are
     skipped. Extra columns: term, group_a, group_b, n_a, n_b, statistic, p_holm.
+    ``pair_intervals=False`` skips the pairs' bootstrap intervals (NaN), for callers that keep
+    only the first row (:func:`group_tests`); every other value is the same.
     """
     d = pd.DataFrame({"g": df[group], "y": numeric(df[y])})
     n_missing = int(d.isna().any(axis=1).sum())
@@ -463,9 +466,11 @@ def group_compare(
         xa, xb = samples[a], samples[b]
         delta = float(cliffs_delta(xa, xb))
         mw = sps.mannwhitneyu(xa, xb, alternative="two-sided")
-        lo, hi, boot = _bootstrap_ci((np.arange(len(xa)), np.arange(len(xb))),
-                                     cliffs_delta_from_indices(xa, xb), paired=False,
-                                     n_boot=n_boot, seed=seed, vectorized=True, estimate=delta)
+        lo, hi, boot = float("nan"), float("nan"), "not computed"
+        if pair_intervals:
+            lo, hi, boot = _bootstrap_ci((np.arange(len(xa)), np.arange(len(xb))),
+                                         cliffs_delta_from_indices(xa, xb), paired=False,
+                                         n_boot=n_boot, seed=seed, vectorized=True, estimate=delta)
         delta, lo, hi = (float(v) for v in wording.clean([delta, lo, hi]))
         pair_rows.append({
             "outcome": y, "predictor": group, "n": len(xa) + len(xb), "n_missing": n_missing,
@@ -774,7 +779,8 @@ def group_tests(
     """The overall Kruskal-Wallis row of :func:`group_compare` for each outcome: do the groups
     differ at all on the rating, the overall % and each statement? (Pairs: call
     :func:`group_compare` for the outcome of interest.)"""
-    rows = [group_compare(df, group, y, n_boot=n_boot, seed=seed, labels=labels).iloc[[0]]
+    rows = [group_compare(df, group, y, n_boot=n_boot, seed=seed, labels=labels,
+                          pair_intervals=False).iloc[[0]]  # the pairs' intervals are not kept
             for y in outcomes]
     if not rows:
         raise ValueError("give at least one outcome")
