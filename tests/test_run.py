@@ -608,3 +608,18 @@ def test_disk_full_at_the_end_leaves_no_manifest_saying_running(tmp_path, monkey
         assert not manifest.exists()
     assert (tmp_path / "reports" / "r" / "executed" / "01_national.ipynb").is_file()
     assert run.latest_run(tmp_path / "reports") is None
+
+
+def test_failed_notebook_keeps_the_cells_before_the_error(tmp_path):
+    """papermill saves once, at the end (not after every cell): a cell error still leaves the
+    executed notebook with every earlier output and the error."""
+    code = nbformat.v4.new_code_cell
+    nb_dir = tmp_path / "nbs"
+    nb_dir.mkdir()
+    write_notebook(nb_dir / "a.ipynb", [code("print('BEFORE THE ERROR')"), code("1 / 0"),
+                                         code("print('AFTER')")])
+    result = run.run_reports(regions=[], notebooks=["a"], workers=1, notebooks_dir=nb_dir,
+                             reports_root=tmp_path / "reports", run_id="r", progress=False)
+    out = _stdout(result.folder / "executed" / "a.ipynb")
+    assert result.status == "failed" and "ZeroDivisionError" in result.failed[0].error
+    assert "BEFORE THE ERROR" in out and "AFTER" not in out

@@ -152,20 +152,27 @@ def labels(variables: pd.DataFrame, columns: Sequence[str] | None = None) -> dic
     base = {c: variable_label(c, LABELS) for c in cols}
     counts = pd.Series(list(base.values())).value_counts()
     out = dict(LABELS)
+    publisher = _publishers()
     for c, lab in base.items():
         if counts[lab] > 1 and c in v.index:
-            out[c] = f"{lab}, {v.loc[c, 'vintage']} ({_publisher(str(v.loc[c, 'source_id'])).split(';')[0]})"
+            out[c] = f"{lab}, {v.loc[c, 'vintage']} ({publisher(str(v.loc[c, 'source_id'])).split(';')[0]})"
         else:
             out[c] = lab
     return out
 
 
-def _publisher(source_id: str) -> str:
-    """Who published a source, from the data catalogue (the id itself if it is not there)."""
+def _publishers():
+    """A function giving who published a source, from the data catalogue (the id itself if it
+    is not there). The catalogue is read once per call of this function (each read parses the
+    YAML, ~0.05 s), i.e. once per table, never kept between tables."""
     from lahelpers.inputs import catalogue  # late: only needed for readable source names
 
-    src = catalogue.load_catalogue().get(source_id)
-    return src.publisher if src is not None and src.publisher else source_id
+    sources = catalogue.load_catalogue()
+
+    def publisher(source_id: str) -> str:
+        src = sources.get(source_id)
+        return src.publisher if src is not None and src.publisher else source_id
+    return publisher
 
 
 def coverage_text(df: pd.DataFrame, columns: Sequence[str], labels: dict[str, str] | None = None) -> Markdown:
@@ -189,6 +196,7 @@ def coverage(df: pd.DataFrame, columns: Sequence[str], variables: pd.DataFrame |
     labels = {**LABELS, **(labels or {})}
     meta = variables.set_index("column") if variables is not None else pd.DataFrame()
     rated = _rated(df)
+    publisher = _publishers()
     rows = []
     for c in columns:
         base = RATES[c][0] if c in RATES else c
@@ -196,7 +204,7 @@ def coverage(df: pd.DataFrame, columns: Sequence[str], variables: pd.DataFrame |
         known = df[c].notna()
         rows.append({
             "Measure": variable_label(c, labels),
-            "Source": "" if src is None else _publisher(str(src["source_id"])),
+            "Source": "" if src is None else publisher(str(src["source_id"])),
             "Vintage": "" if src is None else str(src["vintage"]),
             "Authorities with a value": int(known.sum()),
             "Missing": int((~known).sum()),

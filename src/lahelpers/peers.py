@@ -100,39 +100,59 @@ def nearest_peers(
     :data:`REPORT_COLUMNS` present (rating as text, overall %, ``rating_basis`` = how the rating
     was established), then the raw feature values.
     """
-    if code not in set(df["code"]):
-        raise ValueError(f"unknown authority code {code!r}")
-    feats = _normalise(features)
-    fm = feature_matrix(df, feats)
-    excluded = excluded_from_peers(df, feats)
-    target_idx = df.index[df["code"] == code][0]
-    if fm.loc[target_idx].isna().any():
-        gaps = ", ".join(fm.columns[fm.loc[target_idx].isna()])
-        raise ValueError(f"{code} has no value for {gaps}; choose features without them")
-    pool = fm.dropna()
-    if len(pool) < 2:
-        raise ValueError("fewer than 2 authorities have every feature")
-    w = np.array([float((weights or {}).get(c, 1.0)) for c, _ in feats])
-    if (w < 0).any() or not (w > 0).any():
-        raise ValueError("weights must be >= 0 with at least one > 0")
-    z = pd.DataFrame(sps.zscore(pool.to_numpy(), ddof=1), index=pool.index, columns=pool.columns)
-    z = z.fillna(0.0)  # a feature constant across the pool separates nobody
-    dist = cdist(z.loc[[target_idx]].to_numpy(), z.to_numpy(), metric="euclidean", w=w)[0]
-    d = pd.Series(dist, index=z.index).drop(target_idx).sort_values(kind="stable")
-    top = d.iloc[:k]
-    rows = df.loc[top.index]
-    out = pd.DataFrame({"peer_rank": np.arange(1, len(top) + 1), "distance": top.to_numpy()},
-                       index=top.index)
-    for c in REPORT_COLUMNS:
-        if c == "rating_label" and {"rating", "rating_label"} & set(rows.columns):
-            out[c] = rating_labels(rows)
-        elif c in rows.columns:
+    return PeerSpace(df, features, weights).nearest(code, k)
+
+
+class PeerSpace:
+    """The standardised context of every authority, prepared once for many :meth:`nearest`
+    questions (a region page asks for each of its authorities): the feature matrix, the pool
+    and its z-scores depend only on the table, the features and the weights, so each answer is
+    the one :func:`nearest_peers` gives, without preparing them again per authority."""
+
+    def __init__(self, df: pd.DataFrame, features: Sequence[FeatureSpec] = DEFAULT_FEATURES,
+                 weights: Mapping[str, float] | None = None) -> None:
+        self.df = df
+        self.feats = _normalise(features)
+        self.fm = feature_matrix(df, self.feats)
+        self.excluded = excluded_from_peers(df, self.feats)
+        self.pool = self.fm.dropna()
+        self.w = np.array([float((weights or {}).get(c, 1.0)) for c, _ in self.feats])
+        self.z: pd.DataFrame | None = None
+        if len(self.pool) >= 2:
+            z = pd.DataFrame(sps.zscore(self.pool.to_numpy(), ddof=1), index=self.pool.index,
+                             columns=self.pool.columns)
+            self.z = z.fillna(0.0)  # a feature constant across the pool separates nobody
+
+    def nearest(self, code: str, k: int = 5) -> pd.DataFrame:
+        """The ``k`` authorities closest to ``code`` (:func:`nearest_peers`)."""
+        df, fm, feats, w = self.df, self.fm, self.feats, self.w
+        if code not in set(df["code"]):
+            raise ValueError(f"unknown authority code {code!r}")
+        target_idx = df.index[df["code"] == code][0]
+        if fm.loc[target_idx].isna().any():
+            gaps = ", ".join(fm.columns[fm.loc[target_idx].isna()])
+            raise ValueError(f"{code} has no value for {gaps}; choose features without them")
+        if self.z is None:
+            raise ValueError("fewer than 2 authorities have every feature")
+        if (w < 0).any() or not (w > 0).any():
+            raise ValueError("weights must be >= 0 with at least one > 0")
+        z = self.z
+        dist = cdist(z.loc[[target_idx]].to_numpy(), z.to_numpy(), metric="euclidean", w=w)[0]
+        d = pd.Series(dist, index=z.index).drop(target_idx).sort_values(kind="stable")
+        top = d.iloc[:k]
+        rows = df.loc[top.index]
+        out = pd.DataFrame({"peer_rank": np.arange(1, len(top) + 1), "distance": top.to_numpy()},
+                           index=top.index)
+        for c in REPORT_COLUMNS:
+            if c == "rating_label" and {"rating", "rating_label"} & set(rows.columns):
+                out[c] = rating_labels(rows)
+            elif c in rows.columns:
+                out[c] = rows[c]
+        for c in fm.columns:
             out[c] = rows[c]
-    for c in fm.columns:
-        out[c] = rows[c]
-    out = out.reset_index(drop=True)
-    out.attrs["excluded"] = excluded
-    out.attrs["n_candidates"] = len(pool) - 1
-    out.attrs["features"] = feats
-    out.attrs["weights"] = dict(zip(fm.columns, w.tolist(), strict=True))
-    return out
+        out = out.reset_index(drop=True)
+        out.attrs["excluded"] = self.excluded
+        out.attrs["n_candidates"] = len(self.pool) - 1
+        out.attrs["features"] = feats
+        out.attrs["weights"] = dict(zip(fm.columns, w.tolist(), strict=True))
+        return out

@@ -7,6 +7,8 @@ and fewer with known scores, every regional estimate is uncertain; the text says
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 from IPython.display import Markdown
@@ -99,10 +101,21 @@ def authority_table(df: pd.DataFrame, region: str) -> pd.DataFrame:
 N_PERMUTATIONS = 9999
 
 
+@lru_cache(maxsize=16)
 def _permutations(n_a: int, n_total: int, seed: int | None) -> np.ndarray:
-    """``N_PERMUTATIONS`` random draws of which ``n_a`` of ``n_total`` positions form group A."""
+    """``N_PERMUTATIONS`` random draws of which ``n_a`` of ``n_total`` positions form group A
+    (read-only).
+
+    Kept in memory per (n_a, n_total, seed) because a region page draws the same ones for each
+    of its 13 comparisons (drawing 9,999 permutations of ~150 positions is most of a test's
+    cost). The draws depend on nothing else, so a kept one is exactly what a new draw would be:
+    it holds no data and no result, so it cannot be stale.
+    """
     rng = np.random.default_rng(seed)
-    return rng.permuted(np.tile(np.arange(n_total), (N_PERMUTATIONS, 1)), axis=1)[:, :n_a]
+    idx = np.ascontiguousarray(  # a copy: the full draw is ~12 MB, the kept part ~1 MB
+        rng.permuted(np.tile(np.arange(n_total), (N_PERMUTATIONS, 1)), axis=1)[:, :n_a])
+    idx.setflags(write=False)
+    return idx
 
 
 def permutation_difference(a: np.ndarray, b: np.ndarray, seed: int | None = 0
@@ -339,9 +352,12 @@ def peer_table(df: pd.DataFrame, region: str, k: int = 5) -> pd.DataFrame:
     """
     out = []
     found = 0  # peer places actually filled (an authority may have fewer than k, or none)
+
+
+    space = peers.PeerSpace(df)  # prepared once for all the region's authorities
     for r in rows(df, region).sort_values("name").itertuples():
         try:
-            p = peers.nearest_peers(df, r.code, k=k)
+            p = space.nearest(r.code, k=k)
         except ValueError as err:
             out.append({"Authority": r.name, "Rating": r.rating_label, "Nearest peers (rating)": f"none: {err}",
                         "Peers outside the region": 0, "Peers rated": 0})

@@ -25,9 +25,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from IPython.display import Markdown
 from scipy import stats as sps
+from statsmodels.regression.linear_model import OLS
+from statsmodels.tools.tools import add_constant
 
 from lahelpers import stats, wording
 from lahelpers.framework import rating_labels, variable_label
@@ -97,9 +98,9 @@ def expected_scores(
     sd = d[predictors].std(ddof=1)
     if flat := sd[~(sd > 0)].index.tolist():
         raise ValueError(f"predictors with no variation among the {n} complete rows: {flat}")
-    x = sm.add_constant(pd.DataFrame(sps.zscore(d[predictors], ddof=1), columns=predictors,
+    x = add_constant(pd.DataFrame(sps.zscore(d[predictors], ddof=1), columns=predictors,
                                      index=d.index))
-    res = sm.OLS(d[outcome], x).fit()
+    res = OLS(d[outcome], x).fit()
     pred = res.get_prediction(x).summary_frame(alpha=0.05)
     observed = d[outcome]
     outliers = res.outlier_test(method="holm")  # externally studentised, Holm over all authorities

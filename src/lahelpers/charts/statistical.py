@@ -7,7 +7,8 @@ from collections.abc import Mapping, Sequence
 import altair as alt
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+from statsmodels.regression.linear_model import OLS
+from statsmodels.tools.tools import add_constant
 
 from lahelpers.charts.display import (
     alt_text,
@@ -221,9 +222,9 @@ def ols_band(x: pd.Series, y: pd.Series, points: int = 60) -> tuple[pd.DataFrame
     Returns (grid with columns x, fit, ci_low, ci_high; the statsmodels results), computed with
     ``statsmodels`` ``get_prediction().summary_frame(alpha=0.05)``.
     """
-    res = sm.OLS(np.asarray(y, float), sm.add_constant(np.asarray(x, float))).fit()
+    res = OLS(np.asarray(y, float), add_constant(np.asarray(x, float))).fit()
     grid = np.linspace(float(np.min(x)), float(np.max(x)), points)
-    pred = res.get_prediction(sm.add_constant(grid, has_constant="add")).summary_frame(alpha=0.05)
+    pred = res.get_prediction(add_constant(grid, has_constant="add")).summary_frame(alpha=0.05)
     band = pd.DataFrame({"x": grid, "fit": pred["mean"].to_numpy(),
                          "ci_low": pred["mean_ci_lower"].to_numpy(),
                          "ci_high": pred["mean_ci_upper"].to_numpy()})

@@ -236,9 +236,17 @@ def execute_job(
 ) -> JobResult:
     """Run one notebook with papermill and render its page; never raises for a notebook failure.
 
-    papermill writes the executed notebook under a temporary name (it saves after every cell), so
-    the final ``executed/<name>.ipynb`` appears by rename only when execution has ended, failed or
-    not. A failed notebook's partial output is rendered too, with its error visible.
+    papermill writes the executed notebook under a temporary name, so the final
+    ``executed/<name>.ipynb`` appears by rename only when execution has ended, failed or not. A
+    failed notebook's partial output is rendered too, with its error visible.
+
+    papermill writes the notebook once, when execution ends or a cell fails (with the error
+    marked), not after every cell (``request_save_on_cell_execute=False``): each save re-encodes
+    the whole notebook with its chart specs, ~0.9 s a region page and more for the thematic ones,
+    in the runner process whose worker threads share one interpreter, and no one reads the
+    temporary file before the rename. The price: a notebook stopped by something other than a
+    cell error (a cell timeout, a kernel that dies) leaves no partial notebook, so its page is
+    the stub naming the error instead of the cells that ran before it.
     """
     import papermill
 
@@ -268,6 +276,7 @@ def execute_job(
             resources={"metadata": {"path": str(job.notebook.parent)}},
             progress_bar=False,
             execution_timeout=cell_timeout,
+            request_save_on_cell_execute=False,
         )
     except Exception as exc:  # noqa: BLE001 -- any failure is recorded, never propagated
         result.status = "failed"
