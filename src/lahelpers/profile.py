@@ -352,8 +352,6 @@ def peer_table(df: pd.DataFrame, region: str, k: int = 5) -> pd.DataFrame:
     """
     out = []
     found = 0  # peer places actually filled (an authority may have fewer than k, or none)
-
-
     space = peers.PeerSpace(df)  # prepared once for all the region's authorities
     for r in rows(df, region).sort_values("name").itertuples():
         try:
