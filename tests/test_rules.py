@@ -199,3 +199,38 @@ def test_join_upper_tier_record_in_full() -> None:
     assert rep.blank == {"v": ["E06000001"]}
     assert {"code": "E06000002", "name": "Middlesbrough",
             "reason": "no row for this authority in the source"} in rep.missing  # fmt: skip
+
+
+def test_join_report_markdown_in_full() -> None:
+    """The whole Markdown of a two-source report, written out by hand: every heading, count and list."""
+    report = JoinReport()
+    rules = [{"from": f"E0700{i:04d}", "to": "E06000060", "rule": "r"} for i in range(41)]
+    report.add(SourceJoin(
+        "a", "Source A.", n_source_rows=43, matched=["E06000060"], rules=rules,
+        unmatched=[{"source_code": "W1", "source_name": "x", "reason": "outside England"}],
+        missing=[{"code": "E06000001", "name": "Hartlepool", "reason": "no row"}],
+        blank={"v": ["E06000060"]},
+        text_findings=[{"file": "f.csv", "row": 3, "column": "notes", "problem": "markup",
+                        "value": "<b>" + "y" * 100}],
+    ))  # fmt: skip
+    report.add(SourceJoin("b", "Source B.", n_source_rows=1, matched=["E06000001"]))
+    shown = "; ".join(f"E0700{i:04d} -> E06000060 (r)" for i in range(40))
+    value = repr("<b>" + "y" * 77)
+    assert report.to_markdown() == (
+        "# Join report\n\n"
+        "For every source: how many of the 153 authorities matched, which source rows were not "
+        "used and why, which authorities have no value and why.\n\n"
+        "| source | matched | unmatched source rows | missing of 153 | recodes applied |\n"
+        "| --- | ---: | ---: | ---: | ---: |\n"
+        "| a | 1 | 1 | 1 | 41 |\n"
+        "| b | 1 | 0 | 0 | 0 |\n\n"
+        "## a\n\nSource A.\n\n"
+        f"Recodes applied: {shown}\n"
+        "... and 1 more (see join_report.json)\n\n"
+        "Missing authorities:\n- E06000001 Hartlepool: no row\n\n"
+        "Unmatched source rows by reason:\n- outside England: 1\n\n"
+        "- `v` blank in the source for 1 matched authority\n\n"
+        "Input text to check (shown on pages as plain text, never as markup):\n"
+        f"- f.csv, row 3, column `notes`: markup: {value}\n\n"
+        "## b\n\nSource B.\n\n"
+    )

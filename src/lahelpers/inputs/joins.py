@@ -235,7 +235,8 @@ class JoinReport:
                 lines += [f"- {r}: {n}" for r, n in reasons.items()]
                 lines.append("")
             for col, blank in s.blank.items():
-                lines.append(f"- `{col}` blank in the source for {len(blank)} matched authorities")
+                noun = "authority" if len(blank) == 1 else "authorities"
+                lines.append(f"- `{col}` blank in the source for {len(blank)} matched {noun}")
             if s.text_findings:
                 lines += ["", "Input text to check (shown on pages as plain text, never as markup):"]
                 lines += [f"- {f['file']}, row {f['row']}, column `{f['column']}`: {f['problem']}: "
