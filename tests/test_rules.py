@@ -234,3 +234,13 @@ def test_join_report_markdown_in_full() -> None:
         f"- f.csv, row 3, column `notes`: markup: {value}\n\n"
         "## b\n\nSource B.\n\n"
     )
+
+
+def test_variable_label_reads_the_built_variables(built: Path) -> None:
+    """A context column's label is the one the build documents (variables.csv), never its id."""
+    variables = pd.read_csv(built / "variables.csv")
+    framework._variables_labels.cache_clear()
+    for col, label in zip(variables["column"], variables["label"], strict=True):
+        assert framework.variable_label(col) == label
+    assert framework.variable_label("pct_65plus") != "pct_65plus"
+    assert framework.variable_label("pct_65plus", {"pct_65plus": "Older"}) == "Older"
