@@ -294,6 +294,25 @@ def group_test(r: Result, what: str, groups: str, k: int, stat_text: str) -> str
             f"that {groups} causes it{small(r.n)}.")
 
 
+def _collinear_text(x: str, vif: float, what: str) -> str:
+    """Why an adjusted estimate of a collinear predictor is not a finding (``what``: the estimate
+    with its numbers)."""
+    return (f"{x} moves closely with the other measures in the model (variance inflation factor "
+            f"{number(vif, 1)}), so its {what} cannot be told apart from theirs and is not a finding.")
+
+
+def _per_sd_head(r: Result, x: str, y: str, sd: float, effect: str, bracket: str) -> str:
+    """The heart of a per-1-SD sentence, its words decided by :func:`verdict`: ``effect`` is what
+    higher ``x`` went with (e.g. "higher odds of a better QS3")."""
+    per = f"each 1 standard deviation ({sd:.3g}) higher {x}"
+    v = verdict(r)
+    if v == CLEAR:
+        return f"{per} clearly went with {effect} {bracket}"
+    if v == SUGGESTIVE:
+        return f"{per} went with {effect} on this test alone {bracket}, but {_qualify(r)}"
+    return f"{x} showed no clear association with {y} {bracket}"
+
+
 def odds_ratio(r: Result, x: str, y: str, sd: float, adjusted_for: str = "", vif: float = float("nan"),
                alone: Result | None = None) -> str:
     """An ordered-logit odds ratio per 1 SD of ``x``; when ``x`` is collinear with the other
@@ -308,19 +327,9 @@ def odds_ratio(r: Result, x: str, y: str, sd: float, adjusted_for: str = "", vif
                       f"{estimate_ci('odds ratio of', alone.estimate, alone.ci_low, alone.ci_high)} "
                       f"({p_text(alone.p)}).")
     if collinear(vif):
-        return (f"{x} moves closely with the other measures in the model (variance inflation factor "
-                f"{number(vif, 1)}), so its adjusted {numbers} ({tail}) cannot be told apart from "
-                f"theirs and is not a finding.{alone_text}")
-    v = verdict(r)
-    per = f"each 1 standard deviation ({sd:.3g}) higher {x}"
-    bracket = f"({numbers}; {tail}){held}"
-    if v == CLEAR:
-        head = f"{per} clearly went with {direction(r, 'higher', 'lower')} odds of a better {y} {bracket}"
-    elif v == SUGGESTIVE:
-        head = (f"{per} went with {direction(r, 'higher', 'lower')} odds of a better {y} on this test "
-                f"alone {bracket}, but {_qualify(r)}")
-    else:
-        head = f"{x} showed no clear association with {y} {bracket}"
+        return _collinear_text(x, vif, f"adjusted {numbers} ({tail})") + alone_text
+    effect = f"{direction(r, 'higher', 'lower')} odds of a better {y}"
+    head = _per_sd_head(r, x, y, sd, effect, f"({numbers}; {tail}){held}")
     return (f"Across {r.n} authorities, {head}; an association, not evidence of cause{small(r.n)}."
             f"{alone_text}")
 
@@ -329,18 +338,9 @@ def coefficient(r: Result, x: str, y: str, sd: float, vif: float = float("nan"))
     """A straight-line (OLS) coefficient per 1 SD of ``x``, other predictors held fixed."""
     numbers = estimate_ci("change", r.estimate, r.ci_low, r.ci_high, sign=True)
     if collinear(vif):
-        return (f"{x} moves closely with the other measures in the model (variance inflation factor "
-                f"{number(vif, 1)}), so its coefficient ({numbers}; {p_text(r.p)}) cannot be told "
-                "apart from theirs and is not a finding.")
-    v = verdict(r)
+        return _collinear_text(x, vif, f"coefficient ({numbers}; {p_text(r.p)})")
     bracket = f"({numbers}; {p_text(r.p)}) holding the other measures fixed"
-    if v == CLEAR:
-        head = f"each 1 standard deviation ({sd:.3g}) higher {x} clearly went with {direction(r)} {y} {bracket}"
-    elif v == SUGGESTIVE:
-        head = (f"each 1 standard deviation ({sd:.3g}) higher {x} went with {direction(r)} {y} on this "
-                f"test alone {bracket}, but {_qualify(r)}")
-    else:
-        head = f"{x} showed no clear association with {y} {bracket}"
+    head = _per_sd_head(r, x, y, sd, f"{direction(r)} {y}", bracket)
     return f"Across {r.n} authorities, {head}; an association, not evidence of cause{small(r.n)}."
 
 
