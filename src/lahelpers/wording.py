@@ -384,3 +384,182 @@ def clean(values: Iterable[float]) -> np.ndarray:
     """Floats with negative zeros (and values that round to zero at 2 dp) set to 0.0."""
     a = np.asarray(list(values), float)
     return np.where(np.isfinite(a) & (np.round(a, 2) == 0), 0.0, a)
+
+
+# --------------------------------------------------------------------------------------------
+# Key points and chart titles: a family of results in a few words
+# --------------------------------------------------------------------------------------------
+
+
+def short_label(label: str) -> str:
+    """A label short enough for a title: 'QS4 Care provision, ...' -> 'QS4'; others unchanged."""
+    head = str(label).split(" ", 1)[0]
+    return head if head[:2] == "QS" and head[2:].isdigit() else str(label)
+
+
+def lower_first(text: str) -> str:
+    """``text`` with its first letter in lower case, unless it starts an acronym ('QS4', 'IMD')."""
+    text = str(text)
+    if len(text) > 1 and text[:2].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def _row_verdict(row: Mapping) -> str:
+    """:func:`verdict` of a result row; an adjusted estimate of a collinear predictor is never
+    clear (its own sentence says why), only suggestive."""
+    v = verdict(Result.from_row(row))
+    if bool(row.get("collinear") is True or (isinstance(row.get("collinear"), np.bool_) and row["collinear"])):
+        return SUGGESTIVE if v == CLEAR else v
+    return v
+
+
+def records(rows: Iterable[Mapping] | pd.DataFrame) -> list[Mapping]:
+    """Result rows as a list of mappings (a DataFrame's rows as dicts)."""
+    return rows.to_dict("records") if isinstance(rows, pd.DataFrame) else list(rows)
+
+
+def sort_rows(rows: Iterable[Mapping] | pd.DataFrame) -> dict[str, list[Mapping]]:
+    """Result rows split by :func:`verdict` (collinear adjusted estimates are never clear), and
+    the untested ones (no p-value and no interval) apart: keys clear, suggestive, none, untested."""
+    out: dict[str, list[Mapping]] = {CLEAR: [], SUGGESTIVE: [], NONE: [], "untested": []}
+    for row in records(rows):
+        r = Result.from_row(row)
+        if not _finite(r.p) and not r.has_interval:
+            out["untested"].append(row)
+        else:
+            out[_row_verdict(row)].append(row)
+    return out
+
+
+def _link_word(row: Mapping) -> str:
+    """'link' for associations, 'difference' for group comparisons."""
+    return "difference" if row.get("claim") in ("difference", "group_test") else "link"
+
+
+def _clause(row: Mapping, short: bool = False, names: Mapping[str, str] | None = None) -> str:
+    """What a clear result says, without numbers: 'higher X went with lower Y',
+    'A scored lower on Y than B', 'Y differed between the groups by X'. ``short``: statements
+    by their number only ('QS4'); ``names``: shorter names of columns (by column id)."""
+    r = Result.from_row(row)
+    names = names or {}
+
+    def name(col_key: str, label_key: str, shorten: bool = short) -> str:
+        given = names.get(str(row.get(col_key, "")))
+        if given:
+            return given
+        label = str(row.get(label_key, ""))
+        return lower_first(short_label(label) if shorten else label)
+
+    claim = row.get("claim")
+    if claim == "difference":
+        return f"{row['a']} scored {direction(r)} on {name('outcome', 'what')} than {row['b']}"
+    if claim == "group_test":
+        return f"{name('outcome', 'y_label')} differed between the groups by {name('predictor', 'x_label', False)}"
+    effect = direction(r, "higher", "lower")
+    return f"higher {name('predictor', 'x_label', False)} went with {effect} {name('outcome', 'y_label')}"
+
+
+#: A chart title's message longer than this many characters is not used (it would not fit a
+#: phone's width); the title then counts the clear results instead.
+HEADLINE_LIMIT = 80
+
+
+def headline(rows: Iterable[Mapping] | pd.DataFrame, neutral: str, held: str = "",
+             names: Mapping[str, str] | None = None) -> str:
+    """A chart title from the results it draws (rows of a :mod:`lahelpers.stats` table, after the
+    page's Holm adjustment): the message where the data support one, by :func:`verdict` only.
+
+    - some results clear: what they show ('Higher X went with lower QS4 and QS8'), with
+      ``held`` ('allowing for deprivation and age') appended for adjusted estimates (when that
+      is longer than :data:`HEADLINE_LIMIT`: '<neutral>: 2 clear links');
+    - every tested result 'none' (not even clear on its own test): '<neutral>: no clear link'
+      (or 'no clear difference' for group comparisons), which is what the tests show;
+    - otherwise (leads only, or nothing tested): ``neutral``, a description without a message.
+    """
+    groups = sort_rows(rows)
+    tail = f", {held}" if held else ""
+    if groups[CLEAR]:
+        clauses = [_clause(r, short=True, names=names) for r in groups[CLEAR][:3]]
+        more = len(groups[CLEAR]) - len(clauses)
+        text = listing(clauses + ([f"{more} more"] if more else [])) + tail
+        if len(text) > HEADLINE_LIMIT:
+            k = len(groups[CLEAR])
+            return f"{neutral}: {k} clear {_link_word(groups[CLEAR][0])}{'' if k == 1 else 's'}{tail}"
+        return text[:1].upper() + text[1:]
+    if groups[NONE] and not groups[SUGGESTIVE]:
+        return f"{neutral}: no clear {_link_word(groups[NONE][0])}{tail}"
+    return neutral
+
+
+def finding(row: Mapping) -> str:
+    """One clear result for a key point, with its numbers and its adjustment: 'higher X clearly
+    went with lower Y (Spearman's rho -0.41, 95% CI -0.54 to -0.26; Holm-adjusted p < 0.001 over
+    the 87 tests on this page; 150 authorities)'. Only for results :func:`verdict` calls clear."""
+    r = Result.from_row(row)
+    if _row_verdict(row) != CLEAR:
+        raise ValueError("finding() words clear results only; use span() for the others")
+    claim = row.get("claim")
+    stat = {"odds_ratio": "odds ratio per 1 SD", "difference": row.get("stat", "difference")}.get(
+        claim, row.get("stat", "estimate"))
+    numbers = estimate_ci(stat, r.estimate, r.ci_low, r.ci_high, sign=claim == "difference")
+    clause = _clause(row).replace(" went with ", " clearly went with ", 1).replace(
+        " scored ", " clearly scored ", 1).replace(" differed ", " clearly differed ", 1)
+    return f"{clause} ({numbers}; {adjustment(r) or p_text(r.p)}; {count(r.n)})"
+
+
+def span(rows: list[Mapping], stat: str, digits: int = 2) -> str:
+    """The range of a set of estimates for a key point: 'Spearman's rho from -0.12 to 0.08,
+    each on 79 to 117 authorities' (one estimate: 'Spearman's rho 0.05, 95% CI ...')."""
+    est = [float(r["estimate"]) for r in rows if _finite(r.get("estimate"))]
+    ns = [int(r["n"]) for r in rows]
+    if not est:
+        return f"no estimate could be made from {count(max(ns, default=0))}"
+    if len(est) == 1:
+        r = Result.from_row(rows[0])
+        return f"{estimate_ci(stat, r.estimate, r.ci_low, r.ci_high, digits)}; {count(r.n)}"
+    n_text = count(min(ns)) if min(ns) == max(ns) else f"{min(ns)} to {count(max(ns))}"
+    lows = [float(r["ci_low"]) for r in rows if Result.from_row(r).has_interval]
+    highs = [float(r["ci_high"]) for r in rows if Result.from_row(r).has_interval]
+    cis = (f"; their 95% CIs together run from {number(min(lows), digits)} to "
+           f"{number(max(highs), digits)}" if lows else "")
+    return (f"{stat} from {number(min(est), digits)} to {number(max(est), digits)}{cis}; "
+            f"each on {n_text}")
+
+
+def family_summary(rows: Iterable[Mapping] | pd.DataFrame, what: str, stat: str, held: str = "",
+                   answer: tuple[str, str] = ("", ""), most: int = 3) -> str:
+    """A key point on one set of tests (``what``: e.g. 'the share of residents in rural areas
+    with the rating and the 4 scores'): the clear results with their numbers, or that none is
+    clear once the page's tests are allowed for (with the range of the estimates), and how many
+    were leads on a single test. Words by :func:`verdict` only. ``answer`` is the plain answer
+    put first: its first text when some result is clear, its second when none is; at most
+    ``most`` clear results are given in full, the rest counted."""
+    rows = records(rows)
+    groups = sort_rows(rows)
+    tested = len(rows) - len(groups["untested"])
+    fam = next((int(r["family_n"]) for r in rows if _finite(r.get("family_n"))), 0)
+    allow = (f"once the {fam} tests on this page are allowed for (Holm)" if fam > 1
+             else "on its own test")
+    held_text = f", {held}," if held else ""
+    if groups[CLEAR]:
+        found = [finding(r) for r in groups[CLEAR][:most]]
+        more = len(groups[CLEAR]) - len(found)
+        head = (f"Of {tested} tests of {what}{held_text} {len(groups[CLEAR])} {be(len(groups[CLEAR]))} "
+                f"clear {allow}: " + "; ".join(found)
+                + (f"; and {more} more (in the tables below)" if more else "") + ".")
+    else:
+        head = (f"None of the {tested} tests of {what}{held_text} is clear {allow} "
+                f"({span(groups[NONE] + groups[SUGGESTIVE], stat)}).")
+    leads = len(groups[SUGGESTIVE])
+    if leads:
+        shown = [_clause(r, short=True) for r in groups[SUGGESTIVE][:most]]
+        shown += [f"{leads - len(shown)} more"] if leads > len(shown) else []
+        who = count(leads, "more result") if groups[CLEAR] else f"{leads} of them"
+        head += (f" {who} looked real on a single test only "
+                 f"({'; '.join(shown)}): {'a lead' if leads == 1 else 'leads'} to check, not "
+                 f"{'a finding' if leads == 1 else 'findings'}.")
+    if groups["untested"]:
+        head += f" {count(len(groups['untested']), 'more estimate')} could not be tested (too few authorities)."
+    lead = answer[0] if groups[CLEAR] else answer[1]
+    return f"{lead}: {head[:1].lower()}{head[1:]}" if lead else head
