@@ -51,9 +51,12 @@ def _pct(part: int, whole: int) -> str:
 
 
 def _labels(rows: pd.DataFrame, col: str) -> str:
-    """The distinct readable labels of a column of result rows, in order, as 'a, b and c'."""
-    return wording.listing(wording.lower_first(wording.short_label(v))
-                           for v in dict.fromkeys(rows[col].astype(str)))
+    """The distinct readable labels of a column of result rows, in order, as 'the CQC rating,
+    QS1 and QS4' (statements by their number)."""
+    def one(label: str) -> str:
+        short = wording.short_label(label)
+        return short if short != label else f"the {wording.lower_first(label)}"
+    return wording.listing(one(v) for v in dict.fromkeys(rows[col].astype(str)))
 
 
 # --------------------------------------------------------------------------------------------

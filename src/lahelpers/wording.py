@@ -549,8 +549,8 @@ def family_summary(rows: Iterable[Mapping] | pd.DataFrame, what: str, stat: str,
                 f"clear {allow}: " + "; ".join(found)
                 + (f"; and {more} more (in the tables below)" if more else "") + ".")
     else:
-        head = (f"None of the {tested} tests of {what}{held_text} is clear {allow} "
-                f"({span(groups[NONE] + groups[SUGGESTIVE], stat)}).")
+        head = (f"None of the {tested} tests of {what}{held_text} is clear {allow}; "
+                f"{span(groups[NONE] + groups[SUGGESTIVE], stat)}.")
     leads = len(groups[SUGGESTIVE])
     if leads:
         shown = [_clause(r, short=True) for r in groups[SUGGESTIVE][:most]]
