@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -239,6 +240,7 @@ def _tail(r: Result) -> str:
 def association(r: Result, x: str, y: str, stat: str) -> str:
     """A correlation between two measures across authorities."""
     v = verdict(r)
+    x, y = lower_first(x), lower_first(y)  # mid-sentence: 'higher share of residents ...'
     numbers = estimate_ci(stat, r.estimate, r.ci_low, r.ci_high)
     tail = _tail(r)
     bracket = f"({numbers}{'; ' + tail if tail else ''})"
@@ -284,6 +286,7 @@ def group_test(r: Result, what: str, groups: str, k: int, stat_text: str) -> str
     test, since an effect size bounded at 0 has no reliable interval here."""
     v = verdict(r)
     tail = _tail(r)
+    what, groups = lower_first(what), lower_first(groups)  # mid-sentence
     if v == CLEAR:
         head = f"{what} clearly differed between the {k} groups by {groups}"
     elif v == SUGGESTIVE:
@@ -301,10 +304,41 @@ def _collinear_text(x: str, vif: float, what: str) -> str:
             f"{number(vif, 1)}), so its {what} cannot be told apart from theirs and is not a finding.")
 
 
+#: How a unit of ``load.variables()`` reads after a number (units not listed read as given).
+UNIT_WORDS = {"%": "percentage points", "score": "points", "category": "", "rank": "places"}
+
+
+@lru_cache(maxsize=1)
+def _units() -> dict[str, str]:
+    """Each variable's unit, by its label (``load.variables()``); empty without processed data."""
+    try:
+        from lahelpers import load  # late: load imports framework, which nothing here needs first
+
+        v = load.variables()
+        return {str(lab): str(u) for lab, u in zip(v["label"], v["unit"], strict=True)
+                if isinstance(u, str) and u}
+    except Exception:  # noqa: BLE001 - no units known just means numbers without them
+        return {}
+
+
+def sd_text(sd: float, label: str) -> str:
+    """A standard deviation as read, with the measure's unit: '7.38 percentage points',
+    '12,345 people', '4.1 points'; large values without false decimals."""
+    if not _finite(sd):
+        return "not known"
+    value = f"{sd:,.0f}" if abs(sd) >= 100 else f"{sd:.3g}"
+    unit = _units().get(str(label), "")
+    unit = UNIT_WORDS.get(unit, unit)
+    if unit.startswith("£"):
+        return f"£{value}{unit[1:]}"
+    return f"{value} {unit}".strip()
+
+
 def _per_sd_head(r: Result, x: str, y: str, sd: float, effect: str, bracket: str) -> str:
     """The heart of a per-1-SD sentence, its words decided by :func:`verdict`: ``effect`` is what
     higher ``x`` went with (e.g. "higher odds of a better QS3")."""
-    per = f"each 1 standard deviation ({sd:.3g}) higher {x}"
+    per = f"each 1 standard deviation ({sd_text(sd, x)}) higher {lower_first(x)}"
+    x, y = lower_first(x), lower_first(y)
     v = verdict(r)
     if v == CLEAR:
         return f"{per} clearly went with {effect} {bracket}"
@@ -328,7 +362,7 @@ def odds_ratio(r: Result, x: str, y: str, sd: float, adjusted_for: str = "", vif
                       f"({p_text(alone.p)}).")
     if collinear(vif):
         return _collinear_text(x, vif, f"adjusted {numbers} ({tail})") + alone_text
-    effect = f"{direction(r, 'higher', 'lower')} odds of a better {y}"
+    effect = f"{direction(r, 'higher', 'lower')} odds of a better {lower_first(y)}"
     head = _per_sd_head(r, x, y, sd, effect, f"({numbers}; {tail}){held}")
     return (f"Across {r.n} authorities, {head}; an association, not evidence of cause{small(r.n)}."
             f"{alone_text}")
@@ -340,7 +374,7 @@ def coefficient(r: Result, x: str, y: str, sd: float, vif: float = float("nan"))
     if collinear(vif):
         return _collinear_text(x, vif, f"coefficient ({numbers}; {p_text(r.p)})")
     bracket = f"({numbers}; {p_text(r.p)}) holding the other measures fixed"
-    head = _per_sd_head(r, x, y, sd, f"{direction(r)} {y}", bracket)
+    head = _per_sd_head(r, x, y, sd, f"{direction(r)} {lower_first(y)}", bracket)
     return f"Across {r.n} authorities, {head}; an association, not evidence of cause{small(r.n)}."
 
 
