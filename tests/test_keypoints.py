@@ -343,3 +343,55 @@ def test_region_numbers(pages, raw: pd.DataFrame) -> None:
                 f"against {rest[big].mean():.2f} in the rest of England (difference "
                 f"{wording.number(gaps[big], sign=True)}, 95% CI") in points[1]
     assert f"at most {max(here[c].notna().sum() for c in cols)} authorities with scores" in points[3]
+
+
+# --------------------------------------------------------------------------------------------
+# Chart titles: a message only from a computed result
+# --------------------------------------------------------------------------------------------
+
+
+def test_ranking_headline_follows_the_paired_tests() -> None:
+    rng = np.random.default_rng(2)
+    base = rng.choice([2.0, 3.0], size=60)
+    df = pd.DataFrame({"qs1": np.clip(base - 1, 1, 4), "qs2": base, "qs3": np.clip(base + rng.choice([0.0, 1.0], size=60), 1, 4)})
+    means = stats.mean_ci(df, ["qs1", "qs2", "qs3"])
+    pairs = stats.family({"pairs": stats.paired_differences(df, ["qs1", "qs2", "qs3"], n_boot=500)})
+    assert wording.ranking_headline(means, pairs, "Mean scores") == (
+        "QS1 lowest, below 2 of the other 2; QS3 highest, above 2 of the other 2")
+    same = df.assign(qs1=df["qs2"], qs3=df["qs2"])  # nothing differs: no message
+    flat_pairs = stats.family({"pairs": stats.paired_differences(same, ["qs1", "qs2", "qs3"], n_boot=500)})
+    assert wording.ranking_headline(stats.mean_ci(same, ["qs1", "qs2", "qs3"]), flat_pairs, "Mean scores") == "Mean scores"
+
+
+_MESSAGE = re.compile(r"\b(no clear|clearly|higher|lower|went with|lowest|highest|stands? out)\b", re.I)
+
+
+@pytest.mark.parametrize("path", sorted(NOTEBOOKS.glob("*.ipynb")), ids=lambda p: p.stem)
+def test_no_chart_message_is_typed_into_a_notebook(path: Path) -> None:
+    """Titles typed into a notebook describe; a message comes only from a wording helper."""
+    nb = nbformat.read(path, as_version=4)
+    typed = [m for c in nb.cells if c.cell_type == "code"
+             for m in re.findall(r"""title=f?["']([^"']*)["']""", c.source)]
+    typed += [m for c in nb.cells if c.cell_type == "code"
+              for m in re.findall(r"""headline\([^"']*["']([^"']*)["']""", c.source)]
+    assert typed and not [t for t in typed if _MESSAGE.search(t)], typed
+
+
+def test_rendered_titles_state_the_computed_message(pages) -> None:
+    """The rural page's barriers chart carries the one clear result as its title; charts whose
+    results are all unclear say so, or stay neutral."""
+    soup = pages["02_rural_urban"]
+    titles = []
+    for sc in soup.find_all("script", type="application/json"):
+        try:
+            spec = __import__("json").loads(sc.string or "")
+        except ValueError:
+            continue
+        t = spec.get("title") if isinstance(spec, dict) else None
+        titles.append(t.get("text") if isinstance(t, dict) else t)
+    points = _points(soup)
+    barriers = next(p for p in points if "home care and staffing pressures" in p)
+    told = any(str(t).startswith("Higher rurality went with") for t in titles)
+    assert told == ("clearly went with" in barriers), (titles, barriers)
+    if points[0].startswith("No clear sign"):
+        assert "Rurality and CQC scores: no clear link" in titles, titles

@@ -253,16 +253,7 @@ def pair_sides(pairs: pd.DataFrame, col: str) -> tuple[list[str], list[str], lis
     """The columns ``col`` is clearly lower than, clearly higher than, and not clearly different
     from, in paired comparisons (:func:`lahelpers.stats.paired_differences`, after the page's
     family adjustment): "clearly" by :func:`lahelpers.wording.verdict` only."""
-    lower, higher, unclear = [], [], []
-    for r in pairs[(pairs["outcome"] == col) | (pairs["predictor"] == col)].to_dict("records"):
-        other = r["predictor"] if r["outcome"] == col else r["outcome"]
-        res = wording.Result.from_row(r)
-        if wording.verdict(res) != wording.CLEAR:
-            unclear.append(other)
-            continue
-        own_lower = (res.estimate < 0) == (r["outcome"] == col)
-        (lower if own_lower else higher).append(other)
-    return lower, higher, unclear
+    return wording.pair_sides(pairs, col)
 
 
 def _pair_verdicts(pairs: pd.DataFrame, col: str, role: str, name) -> str:

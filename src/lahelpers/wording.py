@@ -597,3 +597,48 @@ def family_summary(rows: Iterable[Mapping] | pd.DataFrame, what: str, stat: str,
         head += f" {count(len(groups['untested']), 'more estimate')} could not be tested (too few authorities)."
     lead = answer[0] if groups[CLEAR] else answer[1]
     return f"{lead}: {head[:1].lower()}{head[1:]}" if lead else head
+
+
+def pair_sides(pairs: pd.DataFrame, col: str) -> tuple[list[str], list[str], list[str]]:
+    """The columns ``col`` is clearly lower than, clearly higher than, and not clearly different
+    from, in paired comparisons (:func:`lahelpers.stats.paired_differences`, after the page's
+    family adjustment), by :func:`verdict`."""
+    lower, higher, unclear = [], [], []
+    for r in pairs[(pairs["outcome"] == col) | (pairs["predictor"] == col)].to_dict("records"):
+        other = r["predictor"] if r["outcome"] == col else r["outcome"]
+        res = Result.from_row(r)
+        if verdict(res) != CLEAR:
+            unclear.append(other)
+            continue
+        own_lower = (res.estimate < 0) == (r["outcome"] == col)
+        (lower if own_lower else higher).append(other)
+    return lower, higher, unclear
+
+
+def ranking_headline(means: pd.DataFrame, pairs: pd.DataFrame, neutral: str,
+                     names: Mapping[str, str] | None = None) -> str:
+    """A chart title for a set of means compared pairwise on the same authorities: which is
+    lowest and highest, and how many of the others each is clearly below or above (Holm over
+    the page, :func:`pair_sides`), e.g. 'QS1 lowest, below 6 of the other 8' (the highest left
+    out when both would not fit :data:`HEADLINE_LIMIT`); ``neutral`` when neither differs
+    clearly from any."""
+    ranked = means.dropna(subset=["estimate"]).sort_values("estimate")
+    if len(ranked) < 2:
+        return neutral
+    names = names or {}
+
+    def name(col: str) -> str:
+        return names.get(col) or short_label(framework.variable_label(col))
+
+    low, high = ranked["outcome"].iloc[0], ranked["outcome"].iloc[-1]
+    parts = []
+    below = pair_sides(pairs, low)  # (clearly lower than, clearly higher than, unclear)
+    if below[0]:
+        parts.append(f"{name(low)} lowest, below {len(below[0])} of the other {sum(map(len, below))}")
+    above = pair_sides(pairs, high)
+    if above[1]:
+        parts.append(f"{name(high)} highest, above {len(above[1])} of the other {sum(map(len, above))}")
+    if not parts:
+        return neutral
+    text = "; ".join(parts)
+    return text if len(text) <= HEADLINE_LIMIT else parts[0]
