@@ -82,9 +82,9 @@ def test_clearly_only_while_the_result_is_clear() -> None:
     unsaid = wording.family_summary(flat, "turnover with the overall score", "Spearman's rho",
                                     answer=("Yes", "No"))
     rho = wording.number(strong["estimate"].iloc[0])
-    assert said.startswith("Yes: of 1 tests") and "clearly went with higher overall score" in said
+    assert said.startswith("Yes: of 1 test of") and "clearly went with higher overall score" in said
     assert f"Spearman's rho {rho}, 95% CI" in said and "Holm-adjusted p" in said
-    assert unsaid.startswith("No: none of the 1 tests") and "clearly" not in unsaid
+    assert unsaid.startswith("No: the one test of") and " is not clear " in unsaid and "clearly" not in unsaid
     assert wording.headline(strong, "Turnover and the overall score").startswith("Higher care workforce")
     assert wording.headline(flat, "Turnover and the overall score") == "Turnover and the overall score: no clear link"
 
@@ -297,7 +297,7 @@ def test_rural_numbers(pages, raw: pd.DataFrame) -> None:
     outs = ["rating", "overall_pct", "qs1", "qs2", "qs4"]
     rhos = [_rho(raw, "pct_rural", y) for y in outs]
     assert _range_text([r for r, _ in rhos], [k for _, k in rhos]) in points[0]
-    assert f"each on {min(k for _, k in rhos)} to {max(k for _, k in rhos)} authorities" in points[0]
+    assert f"each on {min(k for _, k in rhos)} to {max(k for _, k in rhos)} of the {len(raw)} authorities" in points[0]
     rho, k = _rho(raw, "pct_rural", "turnover_rate")
     assert f"(Spearman's rho {wording.number(rho)}, 95% CI" in points[3] and f"; {k} authorities)" in points[3]
 

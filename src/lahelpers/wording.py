@@ -552,7 +552,10 @@ def span(rows: list[Mapping], stat: str, digits: int = 2) -> str:
     if len(est) == 1:
         r = Result.from_row(rows[0])
         return f"{estimate_ci(stat, r.estimate, r.ci_low, r.ci_high, digits)}; {count(r.n)}"
-    n_text = count(min(ns)) if min(ns) == max(ns) else f"{min(ns)} to {count(max(ns))}"
+    totals = [int(r["n"]) + int(r.get("n_missing", 0) or 0) for r in rows]
+    n_text = str(min(ns)) if min(ns) == max(ns) else f"{min(ns)} to {max(ns)}"
+    n_text = (f"{n_text} of the {count(max(totals))}" if max(totals) > max(ns)
+              else f"{n_text} {'authority' if max(ns) == 1 else 'authorities'}")
     lows = [float(r["ci_low"]) for r in rows if Result.from_row(r).has_interval]
     highs = [float(r["ci_high"]) for r in rows if Result.from_row(r).has_interval]
     cis = (f"; their 95% CIs together run from {number(min(lows), digits)} to "
@@ -579,20 +582,23 @@ def family_summary(rows: Iterable[Mapping] | pd.DataFrame, what: str, stat: str,
     if groups[CLEAR]:
         found = [finding(r) for r in groups[CLEAR][:most]]
         more = len(groups[CLEAR]) - len(found)
-        head = (f"Of {tested} tests of {what}{held_text} {len(groups[CLEAR])} {be(len(groups[CLEAR]))} "
+        head = (f"Of {count(tested, 'test')} of {what}{held_text} {len(groups[CLEAR])} {be(len(groups[CLEAR]))} "
                 f"clear {allow}: " + "; ".join(found)
-                + (f"; and {more} more (in the tables below)" if more else "") + ".")
+                + (f"; and {more} more (in the tables below)" if more else "")
+                + ". These are associations, not evidence of cause.")
     else:
-        head = (f"None of the {tested} tests of {what}{held_text} is clear {allow}; "
+        which = "The one test" if tested == 1 else f"None of the {tested} tests"
+        head = (f"{which} of {what}{held_text} is {'not ' if tested == 1 else ''}clear {allow}; "
                 f"{span(groups[NONE] + groups[SUGGESTIVE], stat)}.")
     leads = len(groups[SUGGESTIVE])
     if leads:
-        shown = [_clause(r, short=True) for r in groups[SUGGESTIVE][:most]]
-        shown += [f"{leads - len(shown)} more"] if leads > len(shown) else []
+        # which way the leads point matters most when nothing is clear; else they are counted
+        shown = [] if groups[CLEAR] else [_clause(r, short=True) for r in groups[SUGGESTIVE][:most]]
+        shown += [f"{leads - len(shown)} more"] if shown and leads > len(shown) else []
         who = count(leads, "more result") if groups[CLEAR] else f"{leads} of them"
-        head += (f" {who} looked real on a single test only "
-                 f"({'; '.join(shown)}): {'a lead' if leads == 1 else 'leads'} to check, not "
-                 f"{'a finding' if leads == 1 else 'findings'}.")
+        listed = f" ({'; '.join(shown)})" if shown else ""
+        head += (f" {who} looked real on a single test only{listed}: {'a lead' if leads == 1 else 'leads'} "
+                 f"to check, not {'a finding' if leads == 1 else 'findings'}.")
     if groups["untested"]:
         head += f" {count(len(groups['untested']), 'more estimate')} could not be tested (too few authorities)."
     lead = answer[0] if groups[CLEAR] else answer[1]
