@@ -395,3 +395,14 @@ def test_rendered_titles_state_the_computed_message(pages) -> None:
     assert told == ("clearly went with" in barriers), (titles, barriers)
     if points[0].startswith("No clear sign"):
         assert "Rurality and CQC scores: no clear link" in titles, titles
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_rendered_headings_in_order(pages, page: str) -> None:
+    """One h1, then h2 sections (the key points first), never a skipped level."""
+    soup = pages[page]
+    levels = [int(h.name[1]) for h in soup.find_all(["h1", "h2", "h3", "h4", "h5", "h6"])]
+    assert levels[0] == 1 and levels.count(1) == 1, levels
+    assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False)), levels
+    firsts = [h.get_text(" ", strip=True) for h in soup.find_all("h2") if not h.find_parent("nav")]
+    assert firsts[0] == "Key points", firsts
