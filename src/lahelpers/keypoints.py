@@ -128,7 +128,7 @@ def national(df: pd.DataFrame, qs_means: pd.DataFrame, qs_pairs: pd.DataFrame) -
 
 
 RHO = "Spearman's rho"
-ODDS = "odds ratio per 1 SD"
+ODDS = "odds ratio per standard deviation"
 
 
 def rural_urban(class_tests: pd.DataFrame, rural_corr: pd.DataFrame, adjusted_rural: pd.DataFrame,
@@ -142,12 +142,13 @@ def rural_urban(class_tests: pd.DataFrame, rural_corr: pd.DataFrame, adjusted_ru
             rural_corr, f"the share of residents in rural areas with {scores}", RHO,
             answer=("Rurality went with some scores", "No clear sign that more rural councils score lower (or higher)")),
         wording.family_summary(
-            adjusted_rural, "rurality with the same rating and scores", ODDS,
+            adjusted_rural, f"rurality with {_labels(adjusted_rural, 'y_label')}", ODDS,
             held="allowing for deprivation and the share aged 65 and over",
             answer=("Allowing for deprivation and age, rurality went with some scores",
                     "Allowing for deprivation and age, still no clear link")),
         wording.family_summary(
-            class_tests, "differences between DEFRA's three rural-urban classes", "epsilon-squared",
+            class_tests, f"differences between DEFRA's rural-urban classes in {_labels(class_tests, 'y_label')}",
+            "epsilon-squared",
             answer=("The rural-urban classes differed on some scores", "The three rural-urban classes did not differ clearly")),
         wording.family_summary(
             barriers, "the share of residents in rural areas with home care and staffing pressures", RHO,
@@ -188,10 +189,10 @@ def inequality(qs3_corr: pd.DataFrame, overall_corr: pd.DataFrame, adjusted: pd.
                     "No clear sign that authorities serving more deprived or diverse areas, or more "
                     "unpaid carers, score lower on QS3 Equity")),
         wording.family_summary(
-            overall_corr, "the overall score with the same measures", RHO,
+            overall_corr, f"{_labels(overall_corr, 'y_label')} with the same measures", RHO,
             answer=("Some went with the overall score", "Nor on the overall score")),
         wording.family_summary(
-            adjusted, "QS3 and the rating with each measure", ODDS, held="each beside deprivation",
+            adjusted, f"{_labels(adjusted, 'y_label')} with each measure", ODDS, held="each beside deprivation",
             answer=("Beside deprivation, some measures went with QS3 or the rating",
                     "Allowing for deprivation, still no clear link")),
         _fit_point(fit),
@@ -227,7 +228,7 @@ def workforce(workforce_corr: pd.DataFrame, workforce_context: pd.DataFrame,
             answer=("Turnover or vacancies went with some scores",
                     "No clear sign that councils with higher staff turnover or vacancies score lower")),
         wording.family_summary(
-            adjusted_workforce, "turnover and vacancies with the QS8 and QS4 scores and the rating", ODDS,
+            adjusted_workforce, f"turnover and vacancies with {_labels(adjusted_workforce, 'y_label')}", ODDS,
             held="allowing for deprivation and rurality",
             answer=("Allowing for deprivation and rurality, some links are clear",
                     "Allowing for deprivation and rurality, still no clear link")),
@@ -235,7 +236,8 @@ def workforce(workforce_corr: pd.DataFrame, workforce_context: pd.DataFrame,
             workforce_context, "turnover and vacancies with rurality and deprivation", RHO,
             answer=("Where staffing pressures are", "Staffing pressures and context")),
         wording.family_summary(
-            market_corr, f"{len(dict.fromkeys(market_corr['predictor']))} care-market measures with the scores", RHO,
+            market_corr, f"{len(dict.fromkeys(market_corr['predictor']))} care-market measures with "
+            f"{_labels(market_corr, 'y_label')}", RHO,
             answer=("Some care-market measures went with the scores", "No care-market measure went clearly with the scores")),
         f"What is missing: {len(missing)} kinds of data are not in our data, among them "
         f"{wording.lower_first(ot)}, so CQC's strongest claim, that shortages of occupational "
