@@ -406,3 +406,62 @@ def test_rendered_headings_in_order(pages, page: str) -> None:
     assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False)), levels
     firsts = [h.get_text(" ", strip=True) for h in soup.find_all("h2") if not h.find_parent("nav")]
     assert firsts[0] == "Key points", firsts
+
+
+# --------------------------------------------------------------------------------------------
+# The wording helpers the key points and titles use
+# --------------------------------------------------------------------------------------------
+
+
+def _row(est: float, lo: float, hi: float, p: float, p_holm: float, fam: int = 10, **extra) -> dict:
+    return {"outcome": "qs4", "predictor": "turnover_rate", "n": 80, "n_missing": 73, "estimate": est,
+            "ci_low": lo, "ci_high": hi, "p_value": p, "p_holm": p_holm, "family_n": fam,
+            "claim": "association", "stat": "Spearman's rho", "x_label": "Care workforce turnover rate (%)",
+            "y_label": "QS4 Care provision, integration and continuity", **extra}
+
+
+def test_labels_mid_sentence_and_in_titles() -> None:
+    assert wording.short_label("QS4 Care provision, integration and continuity") == "QS4"
+    assert wording.short_label("Theme: Leadership") == "Theme: Leadership"
+    assert wording.lower_first("Residents not White British") == "residents not White British"
+    assert wording.lower_first("CQC rating") == "CQC rating" and wording.lower_first("IMD score") == "IMD score"
+
+
+def test_sd_text_reads_with_its_unit_and_no_false_decimals() -> None:
+    with mock.patch.object(wording, "_units", return_value={
+            "Turnover (%)": "%", "People": "people", "Spend": "£ per person aged 65+", "IMD": "score"}):
+        assert wording.sd_text(7.3812, "Turnover (%)") == "7.38 percentage points"
+        assert wording.sd_text(123456.7, "People") == "123,457 people"
+        assert wording.sd_text(12.345, "Spend") == "£12.3 per person aged 65+"
+        assert wording.sd_text(4.1, "IMD") == "4.1 points"
+        assert wording.sd_text(0.5, "unknown") == "0.5"
+        assert wording.sd_text(float("nan"), "IMD") == "not known"
+
+
+def test_headline_long_message_is_counted_and_collinear_is_never_a_message() -> None:
+    clear = _row(0.4, 0.2, 0.6, 0.0001, 0.001)
+    assert wording.headline([clear], "Turnover and QS4") == (
+        "Higher care workforce turnover rate (%) went with higher QS4")
+    long_x = dict(clear, x_label="A measure with a very long name that would never fit on a phone screen at all")
+    assert wording.headline([long_x], "Turnover and QS4") == "Turnover and QS4: 1 clear link"
+    assert wording.headline([long_x, long_x], "Turnover and QS4") == "Turnover and QS4: 2 clear links"
+    collinear = dict(clear, claim="odds_ratio", estimate=2.0, ci_low=1.5, ci_high=3.0, collinear=True)
+    assert wording.headline([collinear], "Turnover and QS4") == "Turnover and QS4"
+    none = _row(0.05, -0.2, 0.3, 0.6, 1.0)
+    assert wording.headline([none], "Turnover and QS4", held="allowing for deprivation") == (
+        "Turnover and QS4: no clear link, allowing for deprivation")
+    assert wording.headline([dict(none, claim="difference")], "Region and rest") == "Region and rest: no clear difference"
+
+
+def test_family_summary_gives_n_of_total_the_interval_span_and_caps_the_list() -> None:
+    rows = [_row(0.05, -0.20, 0.30, 0.6, 1.0), _row(-0.10, -0.35, 0.15, 0.4, 1.0, n=70, n_missing=83)]
+    text = wording.family_summary(rows, "turnover with the scores", "Spearman's rho")
+    assert text == ("None of the 2 tests of turnover with the scores is clear once the 10 tests on this page "
+                    "are allowed for (Holm); Spearman's rho from -0.10 to 0.05; their 95% CIs together run from "
+                    "-0.35 to 0.30; each on 70 to 80 of the 153 authorities.")
+    clear = [_row(0.4 + i / 100, 0.2, 0.6, 0.0001, 0.001) for i in range(5)]
+    many = wording.family_summary(clear, "turnover with the scores", "Spearman's rho", most=2)
+    assert many.count("clearly went with") == 2 and "; and 3 more (in the tables below)." in many
+    assert many.endswith("These are associations, not evidence of cause.")
+    with pytest.raises(ValueError):
+        wording.finding(rows[0])
