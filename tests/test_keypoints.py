@@ -465,3 +465,38 @@ def test_family_summary_gives_n_of_total_the_interval_span_and_caps_the_list() -
     assert many.endswith("These are associations, not evidence of cause.")
     with pytest.raises(ValueError):
         wording.finding(rows[0])
+
+
+def test_every_page_kind_on_a_small_synthetic_table() -> None:
+    """Each function gives 3-5 points the block accepts, on a table written here (54 authorities)."""
+    import fixtures_analysis as fx
+
+    from lahelpers import measures, residuals
+
+    df = fx.authorities(per_region=6)
+    df["sfc_vacancy_rate"] = np.random.default_rng(0).uniform(5, 15, len(df))  # for the region's context
+    qs_means = stats.mean_ci(df, list(framework.QS_COLUMNS))
+    pairs = stats.family({"pairs": stats.paired_differences(df, list(framework.QS_COLUMNS), n_boot=200)})
+    corr = stats.family({"c": stats.correlations(df, ["pct_rural", "turnover_rate"], ["overall_pct", "qs4"], n_boot=200)})
+    odds = stats.ordinal_regressions(df, ["rating"], ["pct_rural", "imd2025_score"])
+    by_region = stats.correlation_by(df, "region", "pct_rural", "overall_pct", n_boot=200).assign(family_n=4, p_holm=1.0)
+    tests = stats.group_tests(df, "rural_class", ["overall_pct"], n_boot=200).assign(family_n=4, p_holm=1.0)
+    fit = residuals.expected_scores(df, "overall_pct", ["imd2025_score", "pct_rural"])
+    comparison = profile.compare_with_rest(df, "London", ["qs1", "qs2"])
+    page = profile.page_family(comparison, profile.within_region(df, "London", n_boot=200))
+    comparison, within = stats.parts(page)
+    kinds = {
+        "national": keypoints.national(df, qs_means, pairs),
+        "rural": keypoints.rural_urban(tests, corr, odds, corr, by_region),
+        "inequality": keypoints.inequality(corr, corr, odds, fit),
+        "workforce": keypoints.workforce(corr, corr, odds, corr, measures.gaps_table()),
+        "region": keypoints.region(df, "London", comparison, within),
+    }
+    for name, points in kinds.items():
+        assert 3 <= len(points) <= 5, name
+        assert keypoints.html(points).count("<li>") == len(points)
+    empty = df.assign(qs1=np.where(df["region"] == "London", np.nan, df["qs1"]),
+                      qs2=np.where(df["region"] == "London", np.nan, df["qs2"]))
+    none_scored = profile.compare_with_rest(empty, "London", ["qs1", "qs2"])
+    assert keypoints._comparison_point(stats.family({"c": none_scored}), "London") == (
+        "Too few London authorities have scores to compare with the rest of England.")
