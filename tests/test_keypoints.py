@@ -26,7 +26,7 @@ from lahelpers.publish import run
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 PAGES = ["01_national_overview", "02_rural_urban", "03_inequality", "04_workforce",
-         "region_profile-north-east"]
+         "region_profile-north-east", "region_profile-yorkshire-and-the-humber"]
 
 # --------------------------------------------------------------------------------------------
 # The block itself
@@ -173,8 +173,9 @@ def test_markdown_headings_in_order(path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def pages(built: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, BeautifulSoup]:
-    """The five kinds of page, run by the runner on the real data (one region)."""
-    result = run.run_reports(regions=["North East"], reports_root=tmp_path_factory.mktemp("kp"),
+    """The five kinds of page, run by the runner on the real data (two regions: one with no clear
+    difference from the rest of England, one with some)."""
+    result = run.run_reports(regions=["North East", "Yorkshire and The Humber"], reports_root=tmp_path_factory.mktemp("kp"),
                              progress=False, update_latest_pointer=False)
     assert not result.failed, {r.name: r.error for r in result.failed}
     return {p: BeautifulSoup((result.folder / f"{p}.html").read_text(), "html.parser") for p in PAGES}

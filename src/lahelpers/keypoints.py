@@ -20,7 +20,7 @@ from collections.abc import Sequence
 import pandas as pd
 from IPython.display import HTML, display
 
-from lahelpers import framework, narrative, residuals, wording
+from lahelpers import framework, narrative, profile, residuals, wording
 from lahelpers.htmlsafe import html_text
 
 #: Fewest and most key points a page may open with.
@@ -282,11 +282,15 @@ def _comparison_point(comp: pd.DataFrame, region: str) -> str:
     tested = len(comp) - len(groups["untested"])
     fam = int(comp["family_n"].iloc[0]) if "family_n" in comp.columns and len(comp) else 0
     if groups[wording.CLEAR]:
-        found = [wording.finding(r) for r in groups[wording.CLEAR][:3]]
+        found = [wording.finding(r) for r in groups[wording.CLEAR][:2]]
         more = len(groups[wording.CLEAR]) - len(found)
+        fewest = min(int(r["n"]) for r in groups[wording.CLEAR])
+        caution = (f" With as few as {fewest} scored, treat {'this' if len(groups[wording.CLEAR]) == 1 else 'these'} "
+                   "as a description of these authorities." if fewest < profile.SMALL_REGION_N else "")
         return (f"Against the rest of England, {len(groups[wording.CLEAR])} of the {tested} statements and "
                 f"themes tested differ clearly once the {fam} tests on this page are allowed for (Holm): "
-                + "; ".join(found) + (f"; and {more} more" if more else "") + ".")
+                + "; ".join(found) + (f"; and {more} more (in the table below)" if more else "") + "."
+                + caution)
     known = comp.dropna(subset=["estimate"])
     if known.empty:
         return f"Too few {region} authorities have scores to compare with the rest of England."

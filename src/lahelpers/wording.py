@@ -539,7 +539,10 @@ def finding(row: Mapping) -> str:
     numbers = estimate_ci(stat, r.estimate, r.ci_low, r.ci_high, sign=claim == "difference")
     clause = _clause(row).replace(" went with ", " clearly went with ", 1).replace(
         " scored ", " clearly scored ", 1).replace(" differed ", " clearly differed ", 1)
-    return f"{clause} ({numbers}; {adjustment(r) or p_text(r.p)}; {count(r.n)})"
+    sizes = count(r.n)
+    if claim == "difference" and _finite(row.get("n_a")):
+        sizes = f"{int(row['n_a'])} scored in {row['a']}"
+    return f"{clause} ({numbers}; {adjustment(r) or p_text(r.p)}; {sizes})"
 
 
 def span(rows: list[Mapping], stat: str, digits: int = 2) -> str:
