@@ -281,6 +281,11 @@ def _comparison_point(comp: pd.DataFrame, region: str) -> str:
     groups = wording.sort_rows(comp)
     tested = len(comp) - len(groups["untested"])
     fam = int(comp["family_n"].iloc[0]) if "family_n" in comp.columns and len(comp) else 0
+    k = len(groups[wording.SUGGESTIVE])
+    noun = "more difference" if groups[wording.CLEAR] else "difference"
+    leads = (f" {wording.count(k, noun)} ({wording.listing(r['label'] for r in groups[wording.SUGGESTIVE])}) "
+             f"{'looks' if k == 1 else 'look'} real on a single test only: "
+             f"{'a lead to check, not a finding' if k == 1 else 'leads to check, not findings'}." if k else "")
     if groups[wording.CLEAR]:
         found = [wording.finding(r) for r in groups[wording.CLEAR][:2]]
         more = len(groups[wording.CLEAR]) - len(found)
@@ -290,7 +295,7 @@ def _comparison_point(comp: pd.DataFrame, region: str) -> str:
         return (f"Against the rest of England, {len(groups[wording.CLEAR])} of the {tested} statements and "
                 f"themes tested differ clearly once the {fam} tests on this page are allowed for (Holm): "
                 + "; ".join(found) + (f"; and {more} more (in the table below)" if more else "") + "."
-                + caution)
+                + caution + leads)
     known = comp.dropna(subset=["estimate"])
     if known.empty:
         return f"Too few {region} authorities have scores to compare with the rest of England."
@@ -302,4 +307,4 @@ def _comparison_point(comp: pd.DataFrame, region: str) -> str:
             f"the rest of England once the {fam} tests on this page are allowed for (Holm). The largest "
             f"gap, described rather than claimed, is on {big['label']}: mean {wording.number(big['region_mean'])} "
             f"in {region} ({wording.count(int(big['n']))} scored) against {wording.number(big['rest_mean'])} in the "
-            f"rest of England ({gap}).")
+            f"rest of England ({gap}).{leads}")
