@@ -45,6 +45,8 @@ _NOT_AUTHORITY = "region, country or other non-authority total"
         ("E07000026", Mapping("E07000026", None, "lower-tier district, not an upper-tier authority")),
         ("E99999999", Mapping("E99999999", None,
                               "code not recognised: not an April 2023 authority and no mapping rule")),
+        ("X0000001", Mapping("X0000001", None,
+                             "code not recognised: not an April 2023 authority and no mapping rule")),
         ("e06000001", Mapping("e06000001", None,
                               "code not recognised: not an April 2023 authority and no mapping rule")),
     ],
@@ -126,5 +128,8 @@ def test_district_mapping_in_full(tiny_lookups) -> None:
     assert codes.map_district(" E07000026") == Mapping("E07000026", "E06000063", "district -> 2023 upper tier")
     assert codes.map_district("W06000001") == Mapping("W06000001", None, "outside England")
     assert codes.map_district(None) == Mapping("", None, "blank code")
+    assert codes.map_district(float("nan")) == Mapping("", None, "blank code")
+    assert codes.map_district("X0000001") == Mapping(
+        "X0000001", None, "district code not recognised by the April 2023 lookup or changes.csv")
     assert codes.map_district("E07000900") == Mapping(
         "E07000900", None, "district code not recognised by the April 2023 lookup or changes.csv")

@@ -258,7 +258,7 @@ sources:
   vintage: '2023'
   url: null
   publisher_url: null
-  sha256: 1111
+  sha256: 2222
   bytes: 10
 - id: second
   file: a/second.csv
@@ -285,29 +285,34 @@ sources:
 
 def test_record_checksum_rewrites_only_that_entry(tmp_path: Path) -> None:
     """``fetch --accept-new`` records the new checksum and size of one entry; every other line,
-    comments included, stays as it was (written out by hand)."""
+    comments included, stays as it was (written out by hand). All three entries share one old
+    checksum, so a rewrite that strays into a neighbour shows."""
     path = tmp_path / "catalogue.yaml"
     path.write_text(_CATALOGUE, encoding="utf-8")
     catalogue.record_checksum("second", "abcd", 21, path=path)
-    assert path.read_text(encoding="utf-8") == _CATALOGUE.replace(
-        "sha256: 2222\n  bytes: 20", "sha256: abcd\n  bytes: 21")
+    after_second = _CATALOGUE.replace("sha256: 2222\n  bytes: 20", "sha256: abcd\n  bytes: 21")
+    assert path.read_text(encoding="utf-8") == after_second
+    catalogue.record_checksum("first", "4567", 11, path=path)
+    after_first = after_second.replace("sha256: 2222\n  bytes: 10", "sha256: 0123\n  bytes: 11")
+    assert path.read_text(encoding="utf-8") == after_first
     catalogue.record_checksum("third", "ef01", 5, path=path)  # the last entry, no bytes field
-    text = path.read_text(encoding="utf-8")
-    assert text.endswith("  publisher_url: null\n  sha256: ef01\n")
-    assert "bytes: 5" not in text and text.count("sha256: abcd") == 1
+    assert path.read_text(encoding="utf-8") == after_first[: -len("2222\n")] + "ef01\n"
     cat = catalogue.load_catalogue(path)
-    assert [(c.sha256, c.bytes) for c in cat.values()] == [(1111, 10), ("abcd", 21), ("ef01", None)]
+    assert [(c.sha256, c.bytes) for c in cat.values()] == [(4567, 11), ("abcd", 21), ("ef01", None)]
+    path.write_text(_CATALOGUE.rstrip("\n"), encoding="utf-8")  # no newline at the end of the file
+    catalogue.record_checksum("third", "ef01", 5, path=path)
+    assert path.read_text(encoding="utf-8").endswith("\n  sha256: ef01")
 
 
 def test_catalogue_refuses_missing_fields_and_repeated_ids(tmp_path: Path) -> None:
     path = tmp_path / "catalogue.yaml"
-    path.write_text(_CATALOGUE.replace("  sha256: 1111\n", ""), encoding="utf-8")
+    path.write_text(_CATALOGUE.replace("  sha256: 2222\n  bytes: 10\n", "  bytes: 10\n"), encoding="utf-8")
     with pytest.raises(ValueError, match=r"entry 1 lacks \['sha256'\]; add them to the catalogue"):
         catalogue.load_catalogue(path)
     path.write_text(_CATALOGUE.replace("id: third", "id: first"), encoding="utf-8")
     with pytest.raises(ValueError, match="id 'first' appears twice; ids must be unique"):
         catalogue.load_catalogue(path)
-    ours = _CATALOGUE.replace("  sha256: 1111\n  bytes: 10\n", "  location: repository\n")
+    ours = _CATALOGUE.replace("  sha256: 2222\n  bytes: 10\n", "  location: repository\n")
     path.write_text(ours, encoding="utf-8")  # a repository dataset needs no checksum
     assert catalogue.load_catalogue(path)["first"].in_repository
 
