@@ -293,7 +293,7 @@ def test_record_checksum_rewrites_only_that_entry(tmp_path: Path) -> None:
     after_second = _CATALOGUE.replace("sha256: 2222\n  bytes: 20", "sha256: abcd\n  bytes: 21")
     assert path.read_text(encoding="utf-8") == after_second
     catalogue.record_checksum("first", "4567", 11, path=path)
-    after_first = after_second.replace("sha256: 2222\n  bytes: 10", "sha256: 0123\n  bytes: 11")
+    after_first = after_second.replace("sha256: 2222\n  bytes: 10", "sha256: 4567\n  bytes: 11")
     assert path.read_text(encoding="utf-8") == after_first
     catalogue.record_checksum("third", "ef01", 5, path=path)  # the last entry, no bytes field
     assert path.read_text(encoding="utf-8") == after_first[: -len("2222\n")] + "ef01\n"
