@@ -213,7 +213,7 @@ def test_rating_labels_prefer_the_label_column_and_name_the_unrated() -> None:
     only = pd.DataFrame({"rating": pd.Categorical([None, "Good"], dtype=framework.RATING_DTYPE)})
     assert framework.rating_labels(only).tolist() == [framework.NOT_RATED, "Good"]
     assert framework.NOT_RATED == "Not yet in our data"
-    with pytest.raises(ValueError, match="neither 'rating_label' nor 'rating'"):
+    with pytest.raises(ValueError, match=r"^table has neither 'rating_label' nor 'rating'$"):
         framework.rating_labels(pd.DataFrame({"x": [1]}))
 
 
@@ -315,6 +315,19 @@ def test_catalogue_refuses_missing_fields_and_repeated_ids(tmp_path: Path) -> No
     ours = _CATALOGUE.replace("  sha256: 2222\n  bytes: 10\n", "  location: repository\n")
     path.write_text(ours, encoding="utf-8")  # a repository dataset needs no checksum
     assert catalogue.load_catalogue(path)["first"].in_repository
+
+
+def test_catalogue_lookup_by_id_names_the_known_ids(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "catalogue.yaml").write_text(_CATALOGUE, encoding="utf-8")
+    monkeypatch.setenv("LAHELPERS_ROOT", str(tmp_path))
+    assert catalogue.source("second").title == "Second"
+    with pytest.raises(KeyError) as err:
+        catalogue.source("fourth")
+    assert err.value.args[0] == (f"'fourth' is not in {tmp_path / 'data' / 'catalogue.yaml'}; "
+                                 "known ids: ['first', 'second', 'third']")  # fmt: skip
+    (tmp_path / "data" / "catalogue.yaml").write_text("# no sources yet\n{}\n", encoding="utf-8")
+    assert catalogue.load_catalogue() == {}
 
 
 def test_current_checksum_of_fetched_and_repository_inputs(tmp_path: Path,
