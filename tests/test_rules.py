@@ -289,14 +289,14 @@ def test_record_checksum_rewrites_only_that_entry(tmp_path: Path) -> None:
     checksum, so a rewrite that strays into a neighbour shows."""
     path = tmp_path / "catalogue.yaml"
     path.write_text(_CATALOGUE, encoding="utf-8")
-    catalogue.record_checksum("second", "abcd", 21, path=path)
-    after_second = _CATALOGUE.replace("sha256: 2222\n  bytes: 20", "sha256: abcd\n  bytes: 21")
-    assert path.read_text(encoding="utf-8") == after_second
     catalogue.record_checksum("first", "4567", 11, path=path)
-    after_first = after_second.replace("sha256: 2222\n  bytes: 10", "sha256: 4567\n  bytes: 11")
+    after_first = _CATALOGUE.replace("sha256: 2222\n  bytes: 10", "sha256: 4567\n  bytes: 11")
     assert path.read_text(encoding="utf-8") == after_first
+    catalogue.record_checksum("second", "abcd", 21, path=path)
+    after_second = after_first.replace("sha256: 2222\n  bytes: 20", "sha256: abcd\n  bytes: 21")
+    assert path.read_text(encoding="utf-8") == after_second
     catalogue.record_checksum("third", "ef01", 5, path=path)  # the last entry, no bytes field
-    assert path.read_text(encoding="utf-8") == after_first[: -len("2222\n")] + "ef01\n"
+    assert path.read_text(encoding="utf-8") == after_second[: -len("2222\n")] + "ef01\n"
     cat = catalogue.load_catalogue(path)
     assert [(c.sha256, c.bytes) for c in cat.values()] == [(4567, 11), ("abcd", 21), ("ef01", None)]
     path.write_text(_CATALOGUE.rstrip("\n"), encoding="utf-8")  # no newline at the end of the file
