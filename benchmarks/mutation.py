@@ -2,13 +2,16 @@
 
 Run before a release (not in CI: it takes tens of minutes on 2 cores)::
 
-    LAHELPERS_MIRROR=../shared/data/raw .venv/bin/python benchmarks/mutation.py [PATTERN ...]
+    nice -n 15 .venv/bin/python benchmarks/mutation.py [PATTERN ...]
+    .venv/bin/python benchmarks/mutation.py --report      # the report of the results so far
 
 mutmut (configured in ``pyproject.toml`` under ``[tool.mutmut]``) copies the package into
 ``mutants/``, mutates the modules that carry the project's rules (CQC reading and validation,
 codes, names and joins, the build's fingerprint, fetch and the catalogue, stats, the wording
-helpers, the framework's facts) and runs the fast tests (no pipeline, notebook or browser tests)
-against each mutant. PATTERN narrows the run to mutant names (e.g. ``"lahelpers.framework*"``).
+helpers, the framework's facts) and runs the unit tests (``-m "not realdata"``: no mirror, build,
+kernel or browser) that cover the mutated function against each mutant, so a rule counts as held
+only if a unit test holds it. PATTERN narrows the run to mutant names (e.g.
+``"lahelpers.framework*"``); results are kept in ``mutants/`` between runs.
 
 This script runs it, then writes ``benchmarks/out/mutation.md``: per module, mutants killed,
 survived and not covered, the kill rate, and every survivor by name, so each can be judged
@@ -17,7 +20,6 @@ survived and not covered, the kill rate, and every survivor by name, so each can
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -34,16 +36,8 @@ _LINE = re.compile(r"^\s*(?P<name>[\w.]+__mutmut_\d+): (?P<status>.+?)\s*$")
 
 
 def run_mutmut(patterns: list[str]) -> None:
-    """``mutmut run`` over the configured modules (or the named mutants), two at a time.
-
-    The tests run inside ``mutants/``, so the mirror is passed by absolute path
-    (``LAHELPERS_MIRROR``, else ``../shared/data/raw`` beside the project).
-    """
-    env = dict(os.environ)
-    env.setdefault("LAHELPERS_MIRROR", str(ROOT.parent / "shared" / "data" / "raw"))
-    subprocess.run(
-        [str(MUTMUT), "run", "--max-children", "2", *patterns], cwd=ROOT, check=False, env=env
-    )
+    """``mutmut run`` over the configured modules (or the named mutants), two at a time."""
+    subprocess.run([str(MUTMUT), "run", "--max-children", "2", *patterns], cwd=ROOT, check=False)
 
 
 def results() -> dict[str, str]:
@@ -94,7 +88,8 @@ def main(argv: list[str]) -> int:
     if not MUTMUT.exists():
         print(f"mutmut not installed next to {sys.executable}: run `make setup`", file=sys.stderr)
         return 2
-    run_mutmut(argv)
+    if argv != ["--report"]:
+        run_mutmut(argv)
     text = summary(results())
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(text + "\n", encoding="utf-8")

@@ -8,8 +8,8 @@ import pytest
 from lahelpers.errors import InputError
 from lahelpers.inputs import codes, joins
 
-#: The code and name rules are checked against ONS's real lookups and our reference list.
-pytestmark = pytest.mark.realdata
+# The upper-tier rules need only our reference list (in the repository): unit tests. The district
+# rules read ONS's real lookups (``realdata``); ``test_codes_unit.py`` checks them on tiny lookups.
 
 
 @pytest.mark.parametrize(
@@ -65,6 +65,7 @@ def test_extra_rule_applies_only_when_given() -> None:
     )
 
 
+@pytest.mark.realdata
 @pytest.mark.parametrize(
     ("district", "utla"),
     [
@@ -83,6 +84,7 @@ def test_districts_roll_up(district: str, utla: str) -> None:
     assert codes.map_district(district).code == utla
 
 
+@pytest.mark.realdata
 def test_every_2023_district_maps_to_one_of_153() -> None:
     table = codes.lad_to_utla()
     assert set(table.values()) == set(codes.reference_codes())
@@ -119,6 +121,7 @@ def test_join_upper_tier_duplicate_after_recode_is_error() -> None:
         )
 
 
+@pytest.mark.realdata
 def test_join_districts_sums_counts_before_rates() -> None:
     df = pd.DataFrame(
         {

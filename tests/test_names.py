@@ -9,8 +9,8 @@ from lahelpers.errors import InputError
 from lahelpers.inputs import codes, names
 from lahelpers.inputs.joins import SourceJoin
 
-#: The code and name rules are checked against ONS's real lookups and our reference list.
-pytestmark = pytest.mark.realdata
+# Unit tests (no mirror) except where ONS's real names lookups are the point: those are marked
+# ``pipeline`` (so ``realdata``, by conftest).
 
 # --- normalisation ---------------------------------------------------------------------------
 

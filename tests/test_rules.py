@@ -150,6 +150,207 @@ def test_fingerprint_follows_the_rating_exceptions(
     assert len({without, first, fingerprints.code_fingerprint()}) == 3
 
 
+@pytest.mark.parametrize(
+    ("scores", "pct"),
+    [([1] * 9, 25), ([4] * 9, 100), ([3] * 9, 75), ([2] * 9, 50), ([3, 3, 4, 3, 4, 4, 3, 4, 4], 89),
+     ([3] * 8 + [4], 78), ([1] * 8 + [2], 28), ([3] * 8 + [None], None),
+     ([3] * 8 + [float("nan")], None)],
+)  # fmt: skip
+def test_overall_pct_is_the_ceiling_of_the_share_of_36(scores: list, pct: int | None) -> None:
+    """ceil(100 x sum / 36), by hand: 28/36 = 77.8 -> 78, 10/36 = 27.8 -> 28, 27/36 = 75 exactly."""
+    assert framework.overall_pct(scores) == pct
+
+
+def test_theme_means_average_each_themes_statements() -> None:
+    row = dict(zip(framework.QS_COLUMNS, [1, 2, 4, 3, 4, 2, 3, 4, 4], strict=True))
+    assert framework.theme_means(row) == {"theme_people": 7 / 3, "theme_support": 3.5,
+                                          "theme_safety": 2.5, "theme_leadership": 4.0}  # fmt: skip
+    row["qs5"] = None
+    assert framework.theme_means(row)["theme_support"] is None
+
+
+def test_regions_are_the_nine_with_153_authorities() -> None:
+    assert len(framework.REGIONS) == 9 and sum(framework.REGION_COUNTS.values()) == 153
+    assert framework.REGIONS[0] == "North East" and framework.REGIONS[-1] == "South West"
+
+
+def test_check_region_canonical_name_or_the_fix() -> None:
+    assert framework.check_region("  yorkshire AND the humber ") == "Yorkshire and The Humber"
+    with pytest.raises(ValueError) as err:
+        framework.check_region("Londn")
+    assert str(err.value) == ("Unknown region 'Londn' (did you mean 'London'?). Valid names: "
+                              + ", ".join(framework.REGIONS) + ".")  # fmt: skip
+    assert framework.region_hint("Qwertyuiop") == "'Qwertyuiop'"  # nothing close: no guess
+
+
+def test_variable_label_order_labels_builtins_variables_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Given labels win, then the built-in ones, then the built variables' labels, then the name."""
+    from lahelpers import load
+
+    variables = pd.DataFrame({"column": ["pct_x", "pct_y", "rating"],
+                              "label": ["Share x (%)", float("nan"), "not this"]})  # fmt: skip
+    monkeypatch.setattr(load, "variables", lambda: variables)
+    framework._variables_labels.cache_clear()
+    try:
+        assert framework.variable_label("pct_x") == "Share x (%)"
+        assert framework.variable_label("pct_x", {"pct_x": "Mine"}) == "Mine"
+        assert framework.variable_label("pct_y") == "pct_y"  # no label given: the name
+        assert framework.variable_label("rating") == "CQC rating"  # built-in before variables
+        assert framework.variable_label("qs3") == "QS3 Equity in experience and outcomes"
+        assert framework.variable_label("theme_safety") == (
+            "Theme: How the local authority ensures safety within the system")
+        assert framework.variable_label("nothing_known", {"other": "x"}) == "nothing_known"
+        monkeypatch.setattr(load, "variables", lambda: 1 / 0)
+        framework._variables_labels.cache_clear()
+        assert framework.variable_label("pct_x") == "pct_x"  # no built data: the name
+    finally:
+        framework._variables_labels.cache_clear()
+
+
+def test_rating_labels_prefer_the_label_column_and_name_the_unrated() -> None:
+    both = pd.DataFrame({"rating_label": ["Good", None], "rating": ["Outstanding", "Good"]})
+    assert framework.rating_labels(both).tolist() == ["Good", framework.NOT_RATED]
+    only = pd.DataFrame({"rating": pd.Categorical([None, "Good"], dtype=framework.RATING_DTYPE)})
+    assert framework.rating_labels(only).tolist() == [framework.NOT_RATED, "Good"]
+    assert framework.NOT_RATED == "Not yet in our data"
+    with pytest.raises(ValueError, match=r"^table has neither 'rating_label' nor 'rating'$"):
+        framework.rating_labels(pd.DataFrame({"x": [1]}))
+
+
+def _scratch_catalogue(root: Path, sha: str) -> None:
+    """A project with a two-entry catalogue: one fetched input, one repository dataset."""
+    (root / "data" / "cqc").mkdir(parents=True, exist_ok=True)
+    (root / "data" / "cqc" / "ours.csv").write_text("code,v\nE06000001,1\n")
+    (root / "data" / "catalogue.yaml").write_text(
+        "sources:\n"
+        "- id: fetched\n  file: x/fetched.csv\n  title: t\n  publisher: p\n  licence: l\n"
+        f"  vintage: v\n  url: null\n  publisher_url: null\n  sha256: {sha}\n"
+        "- id: ours\n  file: cqc/ours.csv\n  location: repository\n  title: t\n  publisher: p\n"
+        "  licence: l\n  vintage: v\n  url: null\n  publisher_url: null\n"
+    )
+
+
+def test_fingerprint_follows_every_input_checksum(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build's key changes when a fetched input's catalogue checksum changes or a repository
+    dataset is edited, and stays put when nothing changed: so a changed input always rebuilds."""
+    from lahelpers.build import fingerprints
+
+    monkeypatch.setenv("LAHELPERS_ROOT", str(tmp_path))
+    _scratch_catalogue(tmp_path, "a" * 64)
+    first = fingerprints.fingerprint()
+    assert fingerprints.fingerprint() == first and len(first) == 64
+    _scratch_catalogue(tmp_path, "b" * 64)  # a new checksum recorded for the fetched input
+    second = fingerprints.fingerprint()
+    (tmp_path / "data" / "cqc" / "ours.csv").write_text("code,v\nE06000001,2\n")  # our dataset edited
+    third = fingerprints.fingerprint()
+    assert len({first, second, third}) == 3
+
+
+# ---------------------------------------------------------------------------- the catalogue
+
+_CATALOGUE = """# header comment – kept (an en dash: the file is UTF-8)
+sources:
+- id: first
+  file: a/first.csv
+  title: First
+  publisher: P
+  licence: OGL
+  vintage: '2023'
+  url: null
+  publisher_url: null
+  sha256: 2222
+  bytes: 10
+- id: second
+  file: a/second.csv
+  title: Second
+  publisher: P
+  licence: OGL
+  vintage: '2023'
+  url: null
+  publisher_url: null
+  sha256: 2222
+  bytes: 20
+  note: same sha256 as third must not move
+- id: third
+  file: a/third.csv
+  title: Third
+  publisher: P
+  licence: OGL
+  vintage: '2023'
+  url: null
+  publisher_url: null
+  sha256: 2222
+"""
+
+
+def test_record_checksum_rewrites_only_that_entry(tmp_path: Path) -> None:
+    """``fetch --accept-new`` records the new checksum and size of one entry; every other line,
+    comments included, stays as it was (written out by hand). All three entries share one old
+    checksum, so a rewrite that strays into a neighbour shows."""
+    path = tmp_path / "catalogue.yaml"
+    path.write_text(_CATALOGUE, encoding="utf-8")
+    catalogue.record_checksum("first", "4567", 11, path=path)
+    after_first = _CATALOGUE.replace("sha256: 2222\n  bytes: 10", "sha256: 4567\n  bytes: 11")
+    assert path.read_text(encoding="utf-8") == after_first
+    catalogue.record_checksum("second", "abcd", 21, path=path)
+    after_second = after_first.replace("sha256: 2222\n  bytes: 20", "sha256: abcd\n  bytes: 21")
+    assert path.read_text(encoding="utf-8") == after_second
+    catalogue.record_checksum("third", "ef01", 5, path=path)  # the last entry, no bytes field
+    assert path.read_text(encoding="utf-8") == after_second[: -len("2222\n")] + "ef01\n"
+    cat = catalogue.load_catalogue(path)
+    assert [(c.sha256, c.bytes) for c in cat.values()] == [(4567, 11), ("abcd", 21), ("ef01", None)]
+    path.write_text(_CATALOGUE.rstrip("\n"), encoding="utf-8")  # no newline at the end of the file
+    catalogue.record_checksum("third", "ef01", 5, path=path)
+    assert path.read_text(encoding="utf-8").endswith("\n  sha256: ef01")
+
+
+def test_catalogue_refuses_missing_fields_and_repeated_ids(tmp_path: Path) -> None:
+    path = tmp_path / "catalogue.yaml"
+    path.write_text(_CATALOGUE.replace("  sha256: 2222\n  bytes: 10\n", "  bytes: 10\n"), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"entry 1 lacks \['sha256'\]; add them to the catalogue"):
+        catalogue.load_catalogue(path)
+    path.write_text(_CATALOGUE.replace("id: third", "id: first"), encoding="utf-8")
+    with pytest.raises(ValueError, match="id 'first' appears twice; ids must be unique"):
+        catalogue.load_catalogue(path)
+    ours = _CATALOGUE.replace("  sha256: 2222\n  bytes: 10\n", "  location: repository\n")
+    path.write_text(ours, encoding="utf-8")  # a repository dataset needs no checksum
+    assert catalogue.load_catalogue(path)["first"].in_repository
+
+
+def test_catalogue_lookup_by_id_names_the_known_ids(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "catalogue.yaml").write_text(_CATALOGUE, encoding="utf-8")
+    monkeypatch.setenv("LAHELPERS_ROOT", str(tmp_path))
+    assert catalogue.source("second").title == "Second"
+    with pytest.raises(KeyError) as err:
+        catalogue.source("fourth")
+    assert err.value.args[0] == (f"'fourth' is not in {tmp_path / 'data' / 'catalogue.yaml'}; "
+                                 "known ids: ['first', 'second', 'third']")  # fmt: skip
+    (tmp_path / "data" / "catalogue.yaml").write_text("# no sources yet\n{}\n", encoding="utf-8")
+    assert catalogue.load_catalogue() == {}
+
+
+def test_current_checksum_of_fetched_and_repository_inputs(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fetched input is keyed on the catalogue's checksum; a repository dataset on its own bytes,
+    or "missing" when the file is not there."""
+    import hashlib
+
+    monkeypatch.setenv("LAHELPERS_ROOT", str(tmp_path))
+    monkeypatch.delenv("LAHELPERS_DATA", raising=False)
+    monkeypatch.delenv("LAHELPERS_RAW", raising=False)
+    fields = dict(title="t", publisher="p", licence="l", vintage="v", url=None, publisher_url=None)
+    fetched = catalogue.Source(id="f", file="x/f.csv", sha256="9" * 64, **fields)
+    ours = catalogue.Source(id="o", file="cqc/o.csv", location="repository", **fields)
+    assert fetched.current_sha256() == "9" * 64 and not fetched.in_repository
+    assert fetched.path == tmp_path / "data" / "raw" / "x" / "f.csv"
+    assert ours.path == tmp_path / "data" / "cqc" / "o.csv"
+    assert ours.current_sha256() == "missing"
+    ours.path.parent.mkdir(parents=True)
+    ours.path.write_bytes(b"code\nE06000001\n")
+    assert ours.current_sha256() == hashlib.sha256(b"code\nE06000001\n").hexdigest()
+
+
 # ---------------------------------------------------------------------------- join records, exactly
 
 

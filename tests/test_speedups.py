@@ -84,6 +84,68 @@ def test_index_statistics_equal_scipy_on_resamples():
     assert np.isnan(stats.kendall_from_indices(x, y)(np.zeros((1, 40), int)))[0]
 
 
+def _spearman_by_ranked_counts(x: np.ndarray, y: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """Spearman's rho of each resample as ``stats.spearman_from_indices`` computed it before
+    3 December 2026 (the first vectorised version, written out here): each observation's average
+    rank from floating-point running counts, then the count-weighted correlation of the ranks."""
+    def group_ranks(v: np.ndarray):
+        order = np.argsort(v, kind="stable")
+        vs = v[order]
+        first, last = np.searchsorted(vs, v, side="left"), np.searchsorted(vs, v, side="right")
+
+        def ranks(w: np.ndarray) -> np.ndarray:
+            upto = np.zeros((len(w), len(v) + 1))
+            np.cumsum(w[:, order], axis=1, out=upto[:, 1:])
+            return (upto[:, first] + upto[:, last] + 1) / 2
+        return ranks
+
+    rank_x, rank_y = group_ranks(np.asarray(x, float)), group_ranks(np.asarray(y, float))
+    w = stats.resample_counts(idx, len(x))
+    centre = (idx.shape[-1] + 1) / 2
+    dx, dy = rank_x(w) - centre, rank_y(w) - centre
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = (w * dx * dy).sum(axis=1) / np.sqrt((w * dx * dx).sum(axis=1) * (w * dy * dy).sum(axis=1))
+    return np.clip(r, -1.0, 1.0)
+
+
+def _tie_patterns(rng: np.random.Generator, n: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Pairs with every kind of ties: none, a few groups (scores 1-4, below
+    ``stats._FEW_GROUPS``), many groups (rounded values), and a constant column."""
+    cont = rng.normal(size=n)
+    scores = rng.integers(1, 5, n).astype(float)
+    rounded = np.round(rng.normal(size=n) * 4)  # ~25 distinct values: many groups, with ties
+    return [(cont, scores), (scores, cont), (cont, rng.normal(size=n)), (rounded, scores),
+            (rounded, np.round(cont * 3)), (scores, rng.integers(1, 4, n).astype(float)),
+            (cont, np.ones(n))]
+
+
+def test_spearman_from_counts_equals_the_ranked_version_exactly():
+    """The integer formula (tie-corrected sums of squares, products summed over the groups of
+    tied y) gives the same numbers, to the last bit, as the ranked counts did."""
+    rng = np.random.default_rng(7)
+    for n in (5, 12, 40, 130):
+        for x, y in _tie_patterns(rng, n):
+            idx = rng.integers(0, n, (600, n))  # more than one block of RESAMPLE_CHUNK
+            jackknife = np.array([np.delete(np.arange(n), i) for i in range(n)])
+            new = stats.spearman_from_indices(x, y)
+            for ii in (idx, jackknife, np.arange(n)[None, :]):
+                assert np.array_equal(new(ii), _spearman_by_ranked_counts(x, y, ii), equal_nan=True)
+    x, y = _tie_patterns(rng, 30)[0]
+    assert np.isnan(stats.spearman_from_indices(x, y)(np.zeros((1, 30), int)))[0]  # one value
+
+
+def test_kendall_from_counts_equals_scipy_with_every_kind_of_ties():
+    rng = np.random.default_rng(8)
+    for n in (6, 45):
+        for x, y in _tie_patterns(rng, n):
+            idx = rng.integers(0, n, (40, n))
+            got = stats.kendall_from_indices(x, y)(idx)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                want = [sps.kendalltau(x[i], y[i]).statistic for i in idx]
+            assert np.array_equal(got, want, equal_nan=True)
+
+
 def test_charts_import_skips_only_the_iri_grammar():
     code = ("import sys, lahelpers.charts, jsonschema, altair as alt\n"
             "print('rfc3987_syntax' in sys.modules)\n"
@@ -120,6 +182,21 @@ def test_spearman_intervals_within_rounding(real):
     row = stats.correlation(real, "imd2025_score", "qs3").iloc[0]
     d = real[["imd2025_score", "qs3"]].dropna()
     assert row["p_value"] == sps.spearmanr(d["imd2025_score"], d["qs3"]).pvalue
+
+
+def test_spearman_resamples_identical_to_the_ranked_version(real):
+    """Every correlation pair of the four pages: each resample's rho is the same to the last bit
+    as the ranked-counts version gave (so every interval is unchanged)."""
+    market = measures.available(real, measures.market_measures(load.variables()),
+                                outcomes=["qs8", "qs4", "overall_pct"])
+    xs = [*CONTEXT, "imd2019_score", "pct_unpaid_care_20h", *measures.WORKFORCE, *market]
+    for x in xs:
+        for y in ["qs3", "qs8", "qs4", "overall_pct", "rating"]:
+            pair = pd.DataFrame({"x": stats.numeric(real[x]), "y": stats.numeric(real[y])}).dropna()
+            a, b, n = pair["x"].to_numpy(), pair["y"].to_numpy(), len(pair)
+            idx = np.random.default_rng(0).integers(0, n, (2000, n))
+            assert np.array_equal(stats.spearman_from_indices(a, b)(idx),
+                                  _spearman_by_ranked_counts(a, b, idx), equal_nan=True), (x, y)
 
 
 def test_group_comparison_intervals_identical(real):

@@ -157,10 +157,16 @@ RESAMPLE_CHUNK = 256
 def resample_counts(idx: np.ndarray, n: int) -> np.ndarray:
     """How often each of ``n`` observations appears in each resample: indices ``idx`` of shape
     (..., m) -> counts of shape (k, n), k the product of the leading dimensions (floats, exact)."""
+    return _counts(idx, n).astype(float)
+
+
+def _counts(idx: np.ndarray, n: int) -> np.ndarray:
+    """:func:`resample_counts` as integers (int64): integer sums are exact in any order and
+    integer running sums are several times faster than floating-point ones."""
     idx = np.asarray(idx).reshape(-1, np.shape(idx)[-1])
     k = idx.shape[0]
     flat = (idx + n * np.arange(k)[:, None]).ravel()
-    return np.bincount(flat, minlength=k * n).reshape(k, n).astype(float)
+    return np.bincount(flat, minlength=k * n).reshape(k, n)
 
 
 def _quadratic(w: np.ndarray, m: np.ndarray) -> np.ndarray:
@@ -172,52 +178,90 @@ def _index_statistic(n: int, per_resample):
     """A vectorised statistic of resampled *indices* for :func:`_bootstrap_ci` with
     ``data=(np.arange(n),)``: scipy's paired bootstrap resamples exactly these indices from the
     same random stream, so the resamples (and BCa's jackknife) are the same as with
-    ``paired=True``. ``per_resample(idx2d, counts)`` gets the indices as (k, m) and the counts
-    as (k, n) and returns k values; the result takes the indices' leading shape."""
+    ``paired=True``. ``per_resample(idx2d, counts)`` gets the indices as (k, m) and the integer
+    counts as (k, n) and returns k values; the result takes the indices' leading shape."""
     def statistic(idx: np.ndarray, axis: int = -1) -> float | np.ndarray:
         idx = np.asarray(idx)
         flat = idx.reshape(-1, idx.shape[-1])
-        parts = [per_resample(chunk, resample_counts(chunk, n))
+        parts = [per_resample(chunk, _counts(chunk, n))
                  for chunk in np.split(flat, range(RESAMPLE_CHUNK, len(flat), RESAMPLE_CHUNK))]
         out = np.concatenate(parts).reshape(idx.shape[:-1])
         return float(out) if out.ndim == 0 else out
     return statistic
 
 
-def _group_ranks(x: np.ndarray):
-    """For counts ``w`` (k, n) of each observation of ``x`` in k resamples, a function giving the
-    average rank of each observation's value within each resample, (k, n), exact half-integers:
-    values below it, plus half of its tied values (itself included), plus 1/2, i.e. the mean of
-    the cumulative counts just below and at its value, plus 1/2."""
-    order = np.argsort(x, kind="stable")
-    xs = x[order]
-    first = np.searchsorted(xs, x, side="left")  # where each value's ties begin, sorted
-    last = np.searchsorted(xs, x, side="right")  # and end (exclusive)
+#: Above this many distinct values, sums over groups of tied values are taken from running sums
+#: (``np.add.reduceat`` is faster for a few groups, slower for many).
+_FEW_GROUPS = 16
 
-    def ranks(w: np.ndarray) -> np.ndarray:
-        upto = np.zeros((len(w), len(x) + 1))
-        np.cumsum(w[:, order], axis=1, out=upto[:, 1:])  # upto[:, i]: resampled among sorted < i
-        return (upto[:, first] + upto[:, last] + 1) / 2
-    return ranks
+
+class _Ties:
+    """The groups of tied values of ``v``: its sorted order and where each group starts in it.
+    :meth:`sums` adds a (k, n) array, columns in that order, within each group (exact for
+    integers); :meth:`ranks2` gives twice the average rank of each group in each resample."""
+
+    def __init__(self, v: np.ndarray) -> None:
+        self.order = np.argsort(v, kind="stable")
+        vs = v[self.order]
+        self.starts = np.flatnonzero(np.r_[True, vs[1:] != vs[:-1]])
+        self.untied = len(self.starts) == len(v)
+        self.ends = np.r_[self.starts[1:], len(v)] - 1  # last position of each group
+        self.group = np.repeat(np.arange(len(self.starts)), np.diff(np.r_[self.starts, len(v)]))
+
+    def sums(self, a: np.ndarray) -> np.ndarray:
+        """Each group's sum of the columns of ``a`` (already in sorted order), (k, groups)."""
+        if self.untied:
+            return a
+        if len(self.starts) <= _FEW_GROUPS:
+            return np.add.reduceat(a, self.starts, axis=1)
+        upto = np.take(np.cumsum(a, axis=1), self.ends, axis=1)  # running sums at group ends
+        upto[:, 1:] -= upto[:, :-1]  # numpy buffers overlapping operands
+        return upto
+
+    @staticmethod
+    def ranks2(t: np.ndarray) -> np.ndarray:
+        """Twice each group's average rank from the groups' counts ``t`` (k, groups): values
+        below it twice, plus its own count, plus 1 (the ranks run from below + 1 to below + t)."""
+        return 2 * np.cumsum(t, axis=1) - t + 1
 
 
 def spearman_from_indices(x: np.ndarray, y: np.ndarray):
     """Spearman's rho of ``x[i], y[i]`` for stacks of resampled indices ``i`` (an
     :func:`_index_statistic`): :func:`spearman_rho` of the resampled values, without sorting.
 
-    A resample holds observation j w_j times, each with the same average rank (values below
-    it, plus half its ties, plus 1/2: exact half-integers from cumulative counts). Spearman's rho
-    is Pearson's r of those ranks, so it is the w-weighted correlation of the ranks around their
-    mean (m + 1)/2. Only the last floating-point digits can differ from scipy's own arithmetic
-    (tests compare the intervals on the real data); a resample with no variation gives NaN.
+    A resample holds observation j w_j times, each with the same average rank (values below it,
+    plus half its ties, plus 1/2). Spearman's rho is Pearson's r of those ranks:
+    S_xy / sqrt(S_xx S_yy), the sums of products of the ranks around their mean (m + 1)/2.
+    Each is computed in integers, so exactly, from the counts of each group of tied values t:
+    S_xx = (m^3 - sum t^3) / 12 (the usual tie correction) and
+    S_xy = (sum_j w_j (2 R_xj)(2 R_yj) - m (m + 1)^2) / 4, the inner sum taken over the groups of
+    tied y (all of one group share its rank). The variable with more distinct values plays x.
+    Exact integers make the result independent of the order of summation, so it is the same to
+    the last bit as any exact computation (m^3 must stay below 2^53: m up to 200,000); only the
+    last floating-point digits can differ from scipy's own arithmetic (tests compare the
+    intervals on the real data). A resample with no variation gives NaN.
     """
-    rank_x, rank_y = _group_ranks(np.asarray(x, float)), _group_ranks(np.asarray(y, float))
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    if len(np.unique(y)) > len(np.unique(x)):
+        x, y = y, x  # symmetric: the finer variable is ranked observation by observation
+    tx, ty = _Ties(x), _Ties(y)
+    # y's order among x's sorted positions, for the products that need both
+    y_in_x = np.argsort(tx.order)[ty.order]
 
     def per_resample(idx: np.ndarray, w: np.ndarray) -> np.ndarray:
-        centre = (idx.shape[1] + 1) / 2
-        dx, dy = rank_x(w) - centre, rank_y(w) - centre
+        m = idx.shape[1]
+        wx = np.take(w, tx.order, axis=1)  # C order (w[:, order] is F order: slow sums)
+        cx = tx.sums(wx)
+        r2x = tx.ranks2(cx)
+        if not tx.untied:
+            r2x = np.take(r2x, tx.group, axis=1)
+        cy = ty.sums(np.take(w, ty.order, axis=1))
+        s4 = (ty.ranks2(cy) * ty.sums(np.take(wx * r2x, y_in_x, axis=1))).sum(axis=1)
+        sxx = (m ** 3 - (cx * cx * cx).sum(axis=1)) / 12
+        syy = (m ** 3 - (cy * cy * cy).sum(axis=1)) / 12
+        sxy = (s4 - m * (m + 1) ** 2) / 4
         with np.errstate(divide="ignore", invalid="ignore"):
-            r = (w * dx * dy).sum(axis=1) / np.sqrt((w * dx * dx).sum(axis=1) * (w * dy * dy).sum(axis=1))
+            r = sxy / np.sqrt(sxx * syy)
         return np.clip(r, -1.0, 1.0)
     return _index_statistic(len(x), per_resample)
 
@@ -228,21 +272,22 @@ def kendall_from_indices(x: np.ndarray, y: np.ndarray):
 
     scipy counts, over pairs of positions, concordant minus discordant pairs and the pairs tied in
     x and in y, then tau-b = (C - D) / sqrt(tot - ties_x) / sqrt(tot - ties_y). With counts w of
-    each authority in a resample those integers are quadratic forms w'Sw (S the products of the
-    pairs' signs, or the tie indicators), so all resamples take a few matrix products instead of
+    each authority in a resample those integers are exact: C - D is the quadratic form w'Sw (S
+    the products of the pairs' signs), and the pairs tied in x are (sum t^2 - m)/2 over the
+    counts t of each group of tied x values. So all resamples take one matrix product instead of
     one scipy call each; the final division is scipy's, so tau-b is the same to the last bit.
     """
     x, y = np.asarray(x, float), np.asarray(y, float)
     concordance = np.sign(x[:, None] - x[None, :]) * np.sign(y[:, None] - y[None, :])
-    ties_x = (x[:, None] == x[None, :]).astype(float)
-    ties_y = (y[:, None] == y[None, :]).astype(float)
+    tx, ty = _Ties(x), _Ties(y)
 
     def per_resample(idx: np.ndarray, w: np.ndarray) -> np.ndarray:
         m = idx.shape[1]
         tot = m * (m - 1) // 2
-        con_minus_dis = 0.5 * _quadratic(w, concordance)
-        xtie = 0.5 * (_quadratic(w, ties_x) - m)  # pairs of positions tied in x (not i with i)
-        ytie = 0.5 * (_quadratic(w, ties_y) - m)
+        con_minus_dis = 0.5 * _quadratic(w.astype(float), concordance)
+        cx, cy = tx.sums(np.take(w, tx.order, axis=1)), ty.sums(np.take(w, ty.order, axis=1))
+        xtie = ((cx * cx).sum(axis=1) - m) // 2  # pairs of positions tied in x (not i with i)
+        ytie = ((cy * cy).sum(axis=1) - m) // 2
         with np.errstate(divide="ignore", invalid="ignore"):
             tau = con_minus_dis / np.sqrt(tot - xtie) / np.sqrt(tot - ytie)
         tau = np.minimum(1.0, np.maximum(-1.0, tau))
