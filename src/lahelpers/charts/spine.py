@@ -48,14 +48,16 @@ def spine_positions(ctx: pd.DataFrame) -> pd.DataFrame:
     """
     out = ctx.copy()
     cols = ["value", "min", "q1", "median", "q3", "max", "peer_min", "peer_max"]
-    for i, r in ctx.iterrows():
-        vals = {c: float(r[c]) if pd.notna(r[c]) else np.nan for c in cols}
-        if r.get("log"):
-            vals = {c: (math.log(v) if v > 0 else np.nan) for c, v in vals.items()}
-        mid = vals["median"]
-        half = max(abs(vals["max"] - mid), abs(mid - vals["min"]))
-        for c in cols:
-            out.loc[i, f"x_{c}"] = 0.0 if not half else (vals[c] - mid) / half
+    vals = ctx[cols].apply(pd.to_numeric, errors="coerce").astype(float)
+    logged = ctx["log"].fillna(False).astype(bool).to_numpy() if "log" in ctx else np.zeros(len(ctx), bool)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logs = np.log(vals.where(vals > 0))
+    vals[logged] = logs[logged]
+    mid = vals["median"]
+    half = np.maximum((vals["max"] - mid).abs(), (mid - vals["min"]).abs())
+    for c in cols:
+        out[f"x_{c}"] = np.where(half > 0, (vals[c] - mid) / half.where(half > 0, 1.0), 0.0)
+        out.loc[vals[c].isna(), f"x_{c}"] = np.nan
     return out
 
 
