@@ -347,8 +347,6 @@ def rating_summary(code: str) -> Markdown:
                     else "") + ".")
     if basis == "unverified keyword scrape":
         lines.append("Treat this rating as unconfirmed until checked against CQC's report.")
-    if isinstance(r.get("notes"), str) and r["notes"].strip():
-        lines.append(f"Note in our data: {md_text(r['notes'].strip())}.")
     return Markdown(" ".join(lines) + cqc)
 
 
