@@ -306,7 +306,7 @@ def _date(r: pd.Series) -> str:
     d, p = r["publication_date"], r.get("publication_date_precision")
     if pd.isna(d):
         return "not known"
-    return {"day": f"{d:%d %B %Y}", "month": f"{d:%B %Y}"}.get(p, f"{d:%Y}")
+    return {"day": f"{d.day} {d:%B %Y}", "month": f"{d:%B %Y}"}.get(p, f"{d:%Y}")
 
 
 def rating_summary(code: str) -> Markdown:
