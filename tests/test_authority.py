@@ -345,3 +345,12 @@ def test_shared_tables_are_kept_per_build_stamp(built: Path, monkeypatch: pytest
     second = authority.shared()
     assert second is not first and second.stamp == "another build"
     assert authority.shared() is second
+
+
+def test_finder_without_processed_data_lists_the_runs_profiles(tmp_path: Path, monkeypatch) -> None:
+    """An index rewritten where data/processed is absent: no build, the profiles still listed."""
+    monkeypatch.setenv("LAHELPERS_PROCESSED", str(tmp_path / "none"))
+    body, _ = finder.section(_manifest(["York", "Kent"]))
+    soup = BeautifulSoup(body, "html.parser")
+    assert [a.get_text() for a in soup.select("tbody a")] == ["Kent", "York"]
+    assert not (tmp_path / "none").exists()

@@ -167,6 +167,17 @@ def _row(r: Any, pages: Mapping[str, str]) -> str:
             f'<td class="num" data-sort="{pct}">{pct or "–"}</td></tr>')
 
 
+def _authorities(pages: Mapping[str, str]) -> pd.DataFrame:
+    """The processed authorities table; when it is not there (an index rewritten elsewhere),
+    only the run's profiles, with nothing known about them. Never builds the data."""
+    from lahelpers import load, paths
+
+    if (paths.processed_dir() / "authorities.parquet").is_file():
+        return load.authorities()
+    return pd.DataFrame({"code": "", "name": sorted(pages), "region": "", "rating_label": None,
+                         "overall_pct": float("nan")})
+
+
 def section(manifest: Mapping[str, Any], table: pd.DataFrame | None = None) -> tuple[str, list[str]]:
     """The find-your-authority section of the index page and the inline scripts it needs.
 
@@ -178,12 +189,10 @@ def section(manifest: Mapping[str, Any], table: pd.DataFrame | None = None) -> t
     if not pages:
         return "", []
     if table is None:
-        from lahelpers import load
-
-        table = load.authorities()
+        table = _authorities(pages)
     t = table.assign(rating_label=framework.rating_labels(table)).sort_values("name")
     rows = "".join(_row(r, pages) for r in t.itertuples())
-    n = len(t)
+    n = sum(framework.REGION_COUNTS.values())  # England's upper-tier authorities
     head = "".join(
         f'<th scope="col" aria-sort="none" data-type="{kind}"><button type="button">{label}</button></th>'
         for label, kind in (("Authority", "text"), ("ONS code", "text"), ("Region", "text"),
