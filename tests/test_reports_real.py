@@ -15,6 +15,7 @@ import pytest
 from bs4 import BeautifulSoup
 from test_browser import browser, check_page  # noqa: F401 -- `browser` is a fixture
 
+from lahelpers import load
 from lahelpers.inputs import catalogue, validate
 from lahelpers.publish import report, run
 
@@ -36,7 +37,9 @@ def test_every_notebook_succeeds(real_run: run.RunResult) -> None:
     assert failures == {}, failures
     names = sorted(r.name for r in real_run.results)
     regional = sorted(f"region_profile-{run.slug(r)}" for r in validate.REGIONS)
-    assert names == sorted(NATIONAL + regional)
+    profiles = sorted(f"authority_profile-{run.slug(n)}" for n in load.authorities()["name"])
+    assert len(profiles) == len(set(profiles)) == 153
+    assert names == sorted(NATIONAL + regional + profiles)
     assert real_run.exit_code == 0 and real_run.latest_updated
 
 
@@ -50,7 +53,7 @@ def test_executed_notebooks_have_no_errors(real_run: run.RunResult) -> None:
 
 def test_manifest_records_run(real_run: run.RunResult) -> None:
     m = json.loads(real_run.manifest.read_text())
-    assert m["status"] == "ok" and len(m["notebooks"]) == 13
+    assert m["status"] == "ok" and len(m["notebooks"]) == 4 + 9 + 153
     assert m["data"]["mismatched"] == [] and m["data"]["missing"] == []
     cat = catalogue.load_catalogue()
     assert {k: v["sha256"] for k, v in m["data"]["sources"].items()} == {
