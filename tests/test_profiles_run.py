@@ -140,6 +140,9 @@ def test_find_box_finds_and_opens_a_drawn_profile(profiles_run: run.RunResult, b
             f"""() => [...document.querySelectorAll('div.{report.CHART_CLASS}')]
                 .every(d => d.querySelector('svg g.role-mark > *'))""", timeout=DRAW_TIMEOUT_MS)
         assert page.locator(f"div.{report.CHART_CLASS}").count() == 3
+        widths = page.evaluate(f"""() => [...document.querySelectorAll('div.{report.CHART_CLASS} svg')]
+                                   .map(s => s.getBoundingClientRect().width)""")
+        assert len(widths) == 3 and min(widths) > 200, widths  # drawn, and visibly wide
     finally:
         context.close()
     assert errors == []

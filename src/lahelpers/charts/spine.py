@@ -19,15 +19,18 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from lahelpers.charts.theme import AF_COLOURS, TEXT_COLOUR, _finish, n_subtitle
+from lahelpers.charts.theme import AF_COLOURS, TEXT_COLOUR, _finish
 
 #: Colours of the spine's parts (greys for England, turquoise for similar authorities).
 SPINE_COLOURS = {"range": "#D9D9D9", "middle": "#8C8C8C", "peers": AF_COLOURS["turquoise"],
                  "authority": AF_COLOURS["dark_blue"], "median": TEXT_COLOUR}
+#: Width of the plotting area in px (the labels add ~250 px; a narrower screen scrolls the chart
+#: inside its box). A fixed width: "container" needs the page's chart box to have a width.
+PLOT_WIDTH = 300
 #: Who each point of the score chart stands for: (colour, shape, size).
 SCORE_MARKS = {
     "This authority": (AF_COLOURS["dark_blue"], "square", 170),
-    "England mean": (TEXT_COLOUR, "M0,-1.2L0,1.2", 260),
+    "England mean": (TEXT_COLOUR, "M-0.12,-1.3L0.12,-1.3L0.12,1.3L-0.12,1.3Z", 220),
     "Region mean": (AF_COLOURS["orange"], "triangle-up", 80),
     "Similar authorities' mean": (AF_COLOURS["dark_pink"], "diamond", 80),
 }
@@ -102,7 +105,7 @@ def spine_chart(ctx: pd.DataFrame, name: str) -> alt.LayerChart:
                         stroke="white", strokeWidth=1, opacity=1).encode(x="x_value:Q")
         .transform_filter("datum.x_value != null"),
     ]
-    chart = alt.layer(*layers).properties(width="container", height=22 * len(order))
+    chart = alt.layer(*layers).properties(width=PLOT_WIDTH, height=22 * len(order))
     known = ctx.dropna(subset=["value"])
     missing = [str(x) for x in ctx.loc[ctx["value"].isna(), "label"]]
     extremes = []
@@ -121,7 +124,8 @@ def spine_chart(ctx: pd.DataFrame, name: str) -> alt.LayerChart:
     )
     return _finish(
         chart, f"{name} in context: where it sits among England's authorities",
-        [n_subtitle(len(known), len(missing), "measures without a value"),
+        [f"{len(known)} of {len(ctx)} measures known for {name}; England's range is over the "
+         "authorities with a value (n in the tooltip and table)",
          "Grey bar: England's range (dark: middle half); black tick: England median; "
          "turquoise: similar authorities; circle: this authority"],
         desc,
@@ -148,14 +152,15 @@ def score_profile(scores: pd.DataFrame, name: str, region: str) -> alt.LayerChar
     domain = list(SCORE_MARKS)
     y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=300))
     x = alt.X("value:Q", scale=alt.Scale(domain=[1, 4], nice=False),
-              axis=alt.Axis(values=[1, 2, 3, 4], title="Score (1 = significant shortfalls, "
-                                                         "4 = exceptional)", grid=True))
+              axis=alt.Axis(values=[1, 2, 3, 4], format="d", grid=True,
+                            title="Score (1 = significant shortfalls, 4 = exceptional)"))
     points = alt.Chart(long).mark_point(filled=True, opacity=1).encode(
         x=x, y=y,
         color=alt.Color("who:N", scale=alt.Scale(domain=domain, range=[v[0] for v in SCORE_MARKS.values()]),
                         legend=alt.Legend(title=None, orient="bottom", direction="vertical")),
         shape=alt.Shape("who:N", scale=alt.Scale(domain=domain, range=[v[1] for v in SCORE_MARKS.values()])),
-        size=alt.Size("who:N", scale=alt.Scale(domain=domain, range=[v[2] for v in SCORE_MARKS.values()]),
+        size=alt.Size("who:O", sort=domain,
+                      scale=alt.Scale(domain=domain, range=[v[2] for v in SCORE_MARKS.values()]),
                       legend=None),
         strokeWidth=alt.value(2),
         tooltip=[alt.Tooltip("label:N", title="Statement or theme"), alt.Tooltip("who:N", title="Who"),
@@ -164,7 +169,7 @@ def score_profile(scores: pd.DataFrame, name: str, region: str) -> alt.LayerChar
     own = long[long["who"] == "This authority"]
     labels = alt.Chart(own).mark_text(align="left", dx=10, fontWeight="bold", color=TEXT_COLOUR).encode(
         x="value:Q", y=alt.Y("label:N", sort=order), text="value_text:N")
-    chart = alt.layer(points, labels).properties(width="container", height=26 * len(order))
+    chart = alt.layer(points, labels).properties(width=PLOT_WIDTH, height=26 * len(order))
     n_scored = int(scores.loc[scores["kind"] == "Statement", "score"].notna().sum())
     if n_scored:
         listed = "; ".join(f"{r.label} {r.score:.2g}" for r in scores.dropna(subset=["score"]).itertuples())
