@@ -238,7 +238,7 @@ def test_cli_selection_rules() -> None:
     from lahelpers.cli import _selection
 
     assert _selection((), (), ()) == {"regions": None, "notebooks": None, "authorities": None}
-    assert _selection(("London",), (), ()) == {"regions": ["London"], "notebooks": None, "authorities": []}
+    assert _selection(("London",), (), ()) == {"regions": ["London"], "notebooks": None, "authorities": None}
     assert _selection((), ("Kent",), ()) == {
         "regions": None, "notebooks": [run.AUTHORITY_NOTEBOOK], "authorities": ["Kent"]}
     assert _selection(("London",), ("Kent",), ())["notebooks"] is None
@@ -259,6 +259,9 @@ def test_run_list_authorities_and_unknown_names(built: Path) -> None:
     assert "North Northamptonshire and West Northamptonshire" in bad.output
     full = CliRunner().invoke(main, ["run", "--list"])
     assert full.output.splitlines()[-1] == "166 reports"
+    # a run narrowed to regions has no profiles unless they are named (the API as the CLI)
+    assert [j.name for j in run.run_plan(["London"])][-1] == "region_profile-london"
+    assert len(run.run_plan(["London"], authorities=["Kent"])) == 4 + 1 + 1
 
 
 @pytest.mark.realdata
@@ -308,7 +311,9 @@ def test_profile_helpers_on_the_real_data(built: Path, name: str) -> None:
     assert len(ctx) == len(authority.CONTEXT_MEASURES)
     pop = ctx.set_index("column").loc["pop_total"]
     assert pop["rank"] == int((df["pop_total"] > r["pop_total"]).sum()) + 1 and pop["n"] == 153
-    words = " ".join([authority.rating_summary(code).data, authority.scores_text(code).data,
+    points = authority.key_points(code)
+    assert len(points) == 4 and points[-1].startswith("How sure:")
+    words = " ".join([*points, authority.rating_summary(code).data, authority.scores_text(code).data,
                       authority.peers_text(code).data, authority.context_text(code).data,
                       authority.missing_text(code).data])
     assert "significant" not in words.lower() and "clearly" not in words

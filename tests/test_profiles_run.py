@@ -69,6 +69,11 @@ def test_each_executed_notebook_is_its_own_record(profiles_run: run.RunResult) -
 
 
 def test_profile_pages_say_what_they_should(profiles_run: run.RunResult) -> None:
+    for _, _, name in CASES:  # the answer first: one key-points block right after the title
+        soup = _page(profiles_run, name)
+        block = soup.select("section.key-points")
+        assert len(block) == 1 and len(block[0].find_all("li")) == 4, name
+        assert block[0].find_previous("h1") is not None
     kent = _page(profiles_run, "Kent").get_text(" ")
     assert "CQC rating: Requires improvement" in kent and "England mean of" in kent
     assert "significantly" not in kent.lower()

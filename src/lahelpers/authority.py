@@ -350,6 +350,55 @@ def rating_summary(code: str) -> Markdown:
     return Markdown(" ".join(lines) + cqc)
 
 
+def key_points(code: str) -> list[str]:
+    """The page's answer first, in 4 plain sentences computed from the same tables as the page:
+    the rating, the scores against England, where it stands among similar authorities, and how
+    far to trust a single authority's figures (described, never tested)."""
+    r = row(code)
+    name = str(r["name"])
+    if r["cqc_status"] != "rated":
+        first = f"{name} has no CQC rating in our data yet; this page shows its context and similar authorities."
+    else:
+        pct = r["overall_pct"]
+        pct_text = f", with an overall score of {pct:.0f}%" if pd.notna(pct) else ""
+        first = f"CQC rated {name} {r['rating_label']}{pct_text} (published {_date(r)})."
+    sc = scores(code)
+    known = sc[(sc["kind"] == "Statement") & sc["score"].notna()]
+    if known.empty:
+        second = "With no statement scores in our data, its scores cannot be set against England's."
+    else:
+        above = int((known["score"].round(1) > known["england"].round(1)).sum())
+        below = int((known["score"].round(1) < known["england"].round(1)).sum())
+        second = (f"Of its {len(known)} statement scores, {above} {wording.be(above)} above the England "
+                  f"mean and {below} below it.")
+    try:
+        p = peers_frame(code)
+        rated = pd.concat([pd.Series([r["overall_pct"]]), p["overall_pct"]], ignore_index=True).dropna()
+        if pd.notna(r["overall_pct"]) and len(rated) > 1:
+            rank = int((rated > r["overall_pct"]).sum()) + 1
+            third = (f"Of {name} and its {len(p)} most similar authorities, {len(rated)} "
+                     f"{wording.has(len(rated))} an overall score; {name} has "
+                     f"{wording.rank_among(rank, len(rated), 'score')}.")
+        else:
+            third = (f"Its {len(p)} most similar authorities on context: "
+                     f"{wording.listing(str(x) for x in p['name'])}.")
+    except ValueError:
+        third = "It cannot be given similar authorities: it lacks a context measure the method needs."
+    fourth = ("How sure: these describe one authority against group means; a single authority is "
+              "not a sample, so no difference here is a tested finding, and context is not cause.")
+    return [first, second, third, fourth]
+
+
+def show_key_points(code: str) -> None:
+    """Display the key points as the pages' one key-points block (``section.key-points``, each
+    point escaped), the block every page opens with."""
+    from IPython.display import HTML, display
+
+    items = "".join(f"<li>{html.escape(p)}</li>" for p in key_points(code))
+    display(HTML('<section class="key-points" aria-labelledby="key-points">'
+                 f'<h2 id="key-points">Key points</h2><ul>{items}</ul></section>'))
+
+
 # ---------------------------------------------------------------------------- scores against groups
 
 
@@ -650,7 +699,8 @@ def _peer_features() -> tuple[tuple[str, str | None], ...]:
 
 __all__ = [
     "CONTEXT_MEASURES", "K_PEERS", "NOTEBOOK_STEM", "PageLink", "Shared", "profile_link", "build_stamp", "check_authority",
-    "context", "context_chart", "context_table", "context_text", "intro", "is_rated", "match",
+    "context", "context_chart", "context_table", "context_text", "intro", "is_rated", "key_points",
+    "match", "show_key_points",
     "missing_text", "page_file", "peer_codes", "peers_frame", "peers_table", "peers_text",
     "rating_summary", "region_map", "region_page_file", "row", "scores", "scores_chart",
     "scores_table", "scores_text", "shared", "slug", "title",

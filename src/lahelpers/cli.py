@@ -195,7 +195,7 @@ def _selection(
     return {
         "regions": list(regions) or None,
         "notebooks": selected,
-        "authorities": list(authorities) if authorities else ([] if regions else None),
+        "authorities": list(authorities) if authorities else None,
     }
 
 

@@ -392,6 +392,8 @@ def run_plan(
     """
     nb_dir = _notebooks_dir(notebooks_dir)
     selected = list(notebooks or DEFAULT_NOTEBOOKS)
+    if authorities is None and regions is not None:
+        authorities = []  # a run narrowed to some regions has no authority profiles unless named
     # The authority list is read (from the processed data) only when a notebook needs it.
     names = validate_authorities(authorities) if _wants_authorities(selected, nb_dir) else ()
     jobs = plan_jobs(selected, validate_regions(regions), nb_dir, names)
@@ -561,8 +563,8 @@ def run_reports(
     run_id: the run folder's name (None: a UTC timestamp); an existing folder raises RunError.
     notebooks_dir: where notebooks are found and run from (None: ``<project>/notebooks``).
     authorities: names (any common spelling) or ONS codes for notebooks with an ``authority``
-        parameter (None: all 153; ``[]``: skip those notebooks). Unknown or ambiguous names raise
-        RunError before any work, naming the closest authorities.
+        parameter (None: all 153, unless ``regions`` narrows the run, then none; ``[]``: none).
+        Unknown or ambiguous names raise RunError before any work, naming the closest authorities.
     kernel_name: Jupyter kernel (None: each notebook's own kernelspec).
     cell_timeout: seconds one cell may run before it is failed (None: no limit).
     progress: show a tqdm progress bar on stderr.
@@ -583,7 +585,7 @@ def run_reports(
         raise RunError(f"--workers must be 1 or more, got {workers}")
     region_list = validate_regions(regions)
     nb_dir = _notebooks_dir(notebooks_dir)
-    jobs = run_plan(region_list, notebooks, nb_dir, authorities)
+    jobs = run_plan(regions, notebooks, nb_dir, authorities)
     complete = _is_complete(jobs, nb_dir)
     n_workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
     reports = Path(reports_root) if reports_root is not None else paths.reports_dir()
@@ -603,8 +605,7 @@ def run_reports(
     )
     params = {
         "regions": list(region_list),
-        "authorities": "all" if authorities is None else [j.label for j in jobs
-                                                           if AUTHORITY_PARAMETER in j.parameters],
+        "authorities": [j.label for j in jobs if AUTHORITY_PARAMETER in j.parameters],
         "notebooks": [str(n) for n in (notebooks or DEFAULT_NOTEBOOKS)],
         "notebooks_dir": str(nb_dir.resolve()),
         "workers": n_workers,
