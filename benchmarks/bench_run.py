@@ -212,6 +212,7 @@ def main(argv: list[str] | None = None) -> int:
         reports_root=reports_root,
         notebooks_dir=nb_dir,
         update_latest_pointer=False,
+        authorities=[],  # the 13 national, thematic and region pages (profiles: bench_profiles.py)
     )
     t_run = time.perf_counter() - t0
     print(f"(b) run_reports: {t_run:.1f} s ({result.status})", flush=True)

@@ -4,7 +4,8 @@ complete successful run).
 
 The project: a copy of the catalogue and the repository datasets, the real data/raw (read only),
 its own data/processed and reports, and tiny notebooks under the real notebooks' names (so the full
-plan is the real one: 4 national and thematic reports, 9 region profiles).
+plan is the real one: 4 national and thematic reports, 9 region profiles, and authority profiles,
+three standing in for the 153).
 """
 
 from __future__ import annotations
@@ -46,6 +47,11 @@ def project(tmp_path: Path, raw_inputs: Path, monkeypatch: pytest.MonkeyPatch) -
     for name in run.NATIONAL_NOTEBOOKS:
         _notebook(nbs / name, f"print('ran {name}')")
     _notebook(nbs / run.REGION_NOTEBOOK, "print('region', region)", parameters="region = 'London'")
+    _notebook(nbs / run.AUTHORITY_NOTEBOOK, "print('authority', authority)",
+              parameters="authority = 'Kent'")
+    # The full plan has a profile per authority; three stand in for the 153 here (exit codes and
+    # the latest pointer are the point, not the number of pages).
+    monkeypatch.setattr(run, "all_authorities", lambda: ("Kent", "York", "Rutland"))
     for name, value in (("LAHELPERS_ROOT", proj), ("LAHELPERS_RAW", raw_inputs),
                         ("LAHELPERS_DATA", proj / "data"),
                         ("LAHELPERS_PROCESSED", proj / "data" / "processed"),
@@ -72,7 +78,7 @@ def test_build_then_up_to_date(project: Path) -> None:
 def test_run_succeeds_then_a_failure_exits_1_and_latest_stays(project: Path) -> None:
     ok = _invoke("run", "--workers", "2")
     assert ok.exit_code == 0, ok.output
-    assert "13 of 13 notebooks succeeded" in ok.output
+    assert "16 of 16 notebooks succeeded" in ok.output
     latest = project / "reports" / run.LATEST
     good = os.readlink(latest)
     assert (project / "reports" / good / "index.html").is_file()
@@ -80,7 +86,7 @@ def test_run_succeeds_then_a_failure_exits_1_and_latest_stays(project: Path) -> 
     _notebook(project / "notebooks" / run.NATIONAL_NOTEBOOKS[1], "raise ValueError('boom')")
     failed = _invoke("run", "--workers", "2")
     assert failed.exit_code == 1, failed.output
-    assert "12 of 13 notebooks succeeded" in failed.output
+    assert "15 of 16 notebooks succeeded" in failed.output
     assert "FAILED 02_rural_urban: ValueError: boom" in failed.output
     assert os.readlink(latest) == good  # a failed run never moves latest
 
@@ -88,6 +94,6 @@ def test_run_succeeds_then_a_failure_exits_1_and_latest_stays(project: Path) -> 
 def test_all_fetches_builds_and_runs(project: Path, mirror: Path) -> None:
     result = _invoke("all", "--mirror", str(mirror), "--workers", "2")
     assert result.exit_code == 0, result.output
-    assert "13 of 13 notebooks succeeded" in result.output
+    assert "16 of 16 notebooks succeeded" in result.output
     assert (project / "data" / "processed" / "build_stamp.json").is_file()
     assert os.path.islink(project / "reports" / run.LATEST)

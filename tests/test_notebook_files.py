@@ -17,6 +17,7 @@ EXPECTED = [
     "02_rural_urban",
     "03_inequality",
     "04_workforce",
+    "authority_profile",
     "region_profile",
 ]
 
@@ -72,3 +73,12 @@ def test_region_profile_parameters() -> None:
     tree = ast.parse(tagged[0].source)
     names = {t.id for node in tree.body if isinstance(node, ast.Assign) for t in node.targets}
     assert names == {"region"}
+
+
+def test_authority_profile_parameters() -> None:
+    nb = nbformat.read(NOTEBOOKS / "authority_profile.ipynb", as_version=4)
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1
+    tree = ast.parse(tagged[0].source)
+    names = {t.id for node in tree.body if isinstance(node, ast.Assign) for t in node.targets}
+    assert names == {"authority"}

@@ -6,7 +6,8 @@ catalogue) in which every text field of the CQC files -- the reference list's na
 notes; the assessments' names, statuses, rating sources, score bases, report addresses, sources,
 details and notes; the pilots' names, addresses and notes -- and every text field of the catalogue
 (titles, publishers, licences, vintages, addresses) carries a payload. The region profile is also
-run with a payload as its region parameter.
+run with a payload as its region parameter, and the authority profile for one authority (its name a
+payload) and with a payload as its authority parameter.
 
 Defence in depth, each layer tested on its own: the input checks would refuse the names and the
 reference list (``tests/test_textcheck.py``), so here they are switched off for the build to get
@@ -135,11 +136,21 @@ def payload_run(raw_inputs: Path, tmp_path_factory: pytest.TempPathFactory) -> P
                                         {"n_boot": 50}), result.folder, prov),
                 run.execute_job(run.Job("region_profile-payload", ROOT / "notebooks" / "region_profile.ipynb",
                                         {"region": PAYLOADS[0]}, PAYLOADS[1]), result.folder, prov),
+                # an authority profile (its name is a payload; the code keeps its value) and one
+                # whose parameter is a payload
+                run.execute_job(run.Job("authority_profile-e06000001",
+                                        ROOT / "notebooks" / "authority_profile.ipynb",
+                                        {"authority": "E06000001"}, "E06000001"), result.folder, prov),
+                run.execute_job(run.Job("authority_profile-payload",
+                                        ROOT / "notebooks" / "authority_profile.ipynb",
+                                        {"authority": PAYLOADS[2]}, PAYLOADS[3]), result.folder, prov),
             ]
         finally:
             _clear_caches()
     assert extra[0].status == "ok", extra[0].error
     assert extra[1].status == "failed" and "Unknown region" in extra[1].error
+    assert extra[2].status == "ok", extra[2].error
+    assert extra[3].status == "failed" and "Unknown authority" in extra[3].error
     manifest = json.loads(result.manifest.read_text())
     manifest["notebooks"] += [asdict(r) for r in extra]
     report.write_index(result.folder, manifest)
@@ -191,7 +202,8 @@ def _probe(browser, page_path: Path) -> dict:  # noqa: F811 -- `browser` is the 
 def test_every_payload_page_is_inert(browser, payload_run: Path) -> None:  # noqa: F811
     pages = sorted(payload_run.glob("*.html"))
     assert {p.name for p in pages} >= {"index.html", "01_national_overview.html", "03_inequality.html",
-                                       "region_profile-north-east.html", "region_profile-payload.html"}
+                                       "region_profile-north-east.html", "region_profile-payload.html",
+                                       "authority_profile-e06000001.html", "authority_profile-payload.html"}
     problems, tooltips = [], 0
     for p in pages:
         got = _probe(browser, p)

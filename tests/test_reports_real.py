@@ -15,6 +15,7 @@ import pytest
 from bs4 import BeautifulSoup
 from test_browser import browser, check_page  # noqa: F401 -- `browser` is a fixture
 
+from lahelpers import load
 from lahelpers.inputs import catalogue, validate
 from lahelpers.publish import report, run
 
@@ -25,7 +26,8 @@ NATIONAL = ["01_national_overview", "02_rural_urban", "03_inequality", "04_workf
 
 @pytest.fixture(scope="module")
 def real_run(built: Path, tmp_path_factory: pytest.TempPathFactory) -> run.RunResult:
-    """One full run of the real notebooks (national, thematic, 9 region profiles)."""
+    """One full run of the real notebooks (national, thematic, 9 region profiles, 153 authority
+    profiles): the suite's one full run, shared by every test here."""
     root = tmp_path_factory.mktemp("reports")
     return run.run_reports(reports_root=root, progress=False)
 
@@ -35,7 +37,9 @@ def test_every_notebook_succeeds(real_run: run.RunResult) -> None:
     assert failures == {}, failures
     names = sorted(r.name for r in real_run.results)
     regional = sorted(f"region_profile-{run.slug(r)}" for r in validate.REGIONS)
-    assert names == sorted(NATIONAL + regional)
+    profiles = sorted(f"authority_profile-{run.slug(n)}" for n in load.authorities()["name"])
+    assert len(profiles) == len(set(profiles)) == 153
+    assert names == sorted(NATIONAL + regional + profiles)
     assert real_run.exit_code == 0 and real_run.latest_updated
 
 
@@ -49,7 +53,7 @@ def test_executed_notebooks_have_no_errors(real_run: run.RunResult) -> None:
 
 def test_manifest_records_run(real_run: run.RunResult) -> None:
     m = json.loads(real_run.manifest.read_text())
-    assert m["status"] == "ok" and len(m["notebooks"]) == 13
+    assert m["status"] == "ok" and len(m["notebooks"]) == 4 + 9 + 153
     assert m["data"]["mismatched"] == [] and m["data"]["missing"] == []
     cat = catalogue.load_catalogue()
     assert {k: v["sha256"] for k, v in m["data"]["sources"].items()} == {
@@ -81,12 +85,21 @@ def test_pages_for_policy_readers(real_run: run.RunResult) -> None:
         assert "region = " not in page, "parameters cell leaked into the page"
 
 
+#: Every this-many-th authority profile is opened in Chromium (all 153 would add minutes; the
+#: profiles share one notebook, and tests/test_profiles_run.py opens its named cases).
+PROFILE_SAMPLE_STEP = 15
+
+
 def test_every_page_draws_offline_in_chromium(real_run: run.RunResult, browser) -> None:  # noqa: F811
-    pages = sorted(real_run.folder.glob("*.html"))
+    profiles = sorted(real_run.folder.glob(f"{run.AUTHORITY_NOTEBOOK.removesuffix('.ipynb')}-*.html"))
+    sample = profiles[::PROFILE_SAMPLE_STEP]
+    pages = sorted(set(real_run.folder.glob("*.html")) - set(profiles)) + sample
     checks = [check_page(browser, real_run.folder, p) for p in pages]
     problems = [f"{c.page}: {p}" for c in checks for p in c.problems]
     assert problems == [], "\n".join(problems)
-    assert sum(c.drawn for c in checks) == sum(r.charts for r in real_run.results)
+    opened = {p.name for p in pages}
+    assert sum(c.drawn for c in checks) == sum(r.charts for r in real_run.results if r.html in opened)
+    assert len(profiles) == 153 and len(sample) >= 10
 
 
 #: An estimate followed by its interval, as :func:`lahelpers.wording.estimate_ci` writes it.
@@ -156,7 +169,11 @@ def test_no_page_claims_clear_without_the_adjusted_result(real_run: run.RunResul
     for r in real_run.results:
         blocks = _page_blocks(real_run.folder / r.html)
         nothing_clear = any(re.search(r"None of the \d+ tests on this page is clear", t) for t in blocks)
-        assert any("Allowing for many tests." in t for t in blocks), f"{r.html} does not state its family"
+        if "authority" in r.parameters:  # a profile describes one authority and tests nothing
+            assert any("nothing here is a test of difference" in t for t in blocks), r.html
+            nothing_clear = True
+        else:
+            assert any("Allowing for many tests." in t for t in blocks), f"{r.html} does not state its family"
         for text in blocks:
             if _CLAIM.search(text) and ("Holm" not in text or nothing_clear):
                 bad.append(f"{r.html}: {text[:160]}")

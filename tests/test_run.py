@@ -356,6 +356,7 @@ def test_default_notebook_list():
         "03_inequality.ipynb",
         "04_workforce.ipynb",
         "region_profile.ipynb",
+        "authority_profile.ipynb",
     )
     assert len(run.REGIONS) == 9
 

@@ -178,12 +178,42 @@ def ratings_seed_cmd(mirror: Path, write: bool) -> None:
     click.echo(cli_support.seed(mirror, write))
 
 
+def _selection(
+    regions: tuple[str, ...], authorities: tuple[str, ...], notebooks: tuple[str, ...]
+) -> dict:
+    """What ``run`` was asked for, as run_reports arguments.
+
+    Nothing given: the full run (every notebook, all regions, all 153 authorities). ``--region``
+    without ``--authority``: the national pages and those regions (no authority profiles).
+    ``--authority`` without ``--region`` or ``--notebook``: only those authorities' profiles.
+    """
+    from lahelpers.publish import run
+
+    selected = list(notebooks) or None
+    if authorities and not regions and selected is None:
+        selected = [run.AUTHORITY_NOTEBOOK]
+    return {
+        "regions": list(regions) or None,
+        "notebooks": selected,
+        "authorities": list(authorities) if authorities else None,
+    }
+
+
 @main.command("run")
 @click.option(
     "--region",
     "regions",
     multiple=True,
     help="Run the region profile for this region only (repeatable).",
+)
+@click.option(
+    "--authority",
+    "authorities",
+    multiple=True,
+    metavar="NAME",
+    help="Run the authority profile for this authority only (repeatable): a name in any common "
+    "spelling or an ONS code, e.g. --authority Kent --authority E06000014. Alone, it runs only "
+    "those profiles; with --region, those regions' pages too.",
 )
 @click.option(
     "--workers",
@@ -208,21 +238,23 @@ def run_cmd(
     workers: int | None,
     notebooks: tuple[str, ...],
     list_only: bool = False,
+    authorities: tuple[str, ...] = (),
 ) -> None:
-    """Execute the notebooks (national, thematic, one profile per region) into reports/<run-id>/."""
+    """Execute the notebooks (national, thematic, one profile per region and one per authority)
+    into reports/<run-id>/."""
     from lahelpers.publish import run
 
+    chosen = _selection(regions, authorities, notebooks)
     try:
         if list_only:
-            jobs = run.run_plan(list(regions) or None, list(notebooks) or None)
+            jobs = run.run_plan(chosen["regions"], chosen["notebooks"],
+                                authorities=chosen["authorities"])
             for job in jobs:
                 params = ", ".join(f"{k}={v!r}" for k, v in job.parameters.items())
                 click.echo(f"{job.name}\t{job.notebook.name}\t{params}")
             click.echo(f"{len(jobs)} reports")
             return
-        result = run.run_reports(
-            regions=list(regions) or None, notebooks=list(notebooks) or None, workers=workers
-        )
+        result = run.run_reports(workers=workers, **chosen)
     except ValueError as err:
         raise click.ClickException(str(err)) from None
     except OSError as err:
@@ -241,7 +273,7 @@ def all_cmd(ctx: click.Context, mirror: Path | None, workers: int | None) -> Non
     """The main job end to end: fetch, build, then run every report."""
     _do_fetch(mirror, (), (), False)
     ctx.invoke(build_cmd, force=False)
-    ctx.invoke(run_cmd, regions=(), workers=workers, notebooks=(), list_only=False)
+    ctx.invoke(run_cmd, regions=(), workers=workers, notebooks=(), list_only=False, authorities=())
 
 
 if __name__ == "__main__":

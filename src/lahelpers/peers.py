@@ -156,3 +156,37 @@ class PeerSpace:
         out.attrs["features"] = feats
         out.attrs["weights"] = dict(zip(fm.columns, w.tolist(), strict=True))
         return out
+
+
+#: Readable names of the default peer features (for the method's description on a page).
+FEATURE_NAMES: dict[str, str] = {
+    "pop_total": "population",
+    "pct_65plus": "% aged 65 and over",
+    "imd2025_score": "deprivation (IMD 2025 score)",
+    "pct_rural": "% living in rural areas",
+    "pct_ethnic_minority": "% not White British",
+    "density": "population density",
+}
+
+
+def method_text(space: PeerSpace, k: int) -> str:
+    """How peers were chosen, stated from ``space`` itself (features, transforms, weights, pool):
+    'Similar authorities are the 5 nearest of the 148 ... on 6 measures: ...'."""
+    parts = []
+    for col, tr in space.feats:
+        name = FEATURE_NAMES.get(col, col)
+        parts.append(f"{name} (log)" if tr == "log" else name)
+    weights = set(space.w.tolist())
+    weighting = "each counting equally" if len(weights) == 1 else "weighted as set in the code"
+    n_excluded = len(space.excluded)
+    return (
+        f"Similar authorities are the {k} nearest of the {len(space.pool)} authorities with every "
+        f"measure, on {len(parts)} measures of context: {', '.join(parts[:-1])} and {parts[-1]}. "
+        "Each measure is standardised over those authorities (minus their mean, divided by their "
+        "standard deviation) "
+        f"and distance is the straight-line distance across them, {weighting}. "
+        + (f"{n_excluded} {'authority lacks' if n_excluded == 1 else 'authorities lack'} a measure "
+           "and cannot be chosen. " if n_excluded else "")
+        + "Ratings play no part in the choice, so comparing ratings with similar authorities is fair; "
+        "similar context is a starting point for learning, not a claim that scores should match."
+    )

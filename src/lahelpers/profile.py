@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from IPython.display import Markdown
 
-from lahelpers import framework, narrative, peers, wording
+from lahelpers import authority, framework, narrative, peers, wording
 from lahelpers import stats as lstats
 from lahelpers.htmlsafe import md_text
 
@@ -82,10 +82,11 @@ def _date_text(row: pd.Series) -> str:
 
 
 def authority_table(df: pd.DataFrame, region: str) -> pd.DataFrame:
-    """One row per authority: rating, %, the 9 scores, publication date and key context."""
+    """One row per authority: rating, %, the 9 scores, publication date and key context; each
+    name links to the authority's profile page."""
     r = rows(df, region).sort_values(["overall_pct", "name"], ascending=[False, True], na_position="last")
     out = pd.DataFrame({
-        "Authority": r["name"],
+        "Authority": [authority.profile_link(n) for n in r["name"]],
         "Rating": r["rating_label"],
         "Overall %": r["overall_pct"],
         **{q.upper(): r[q] for q in framework.QS_COLUMNS},

@@ -651,3 +651,56 @@ def ranking_headline(means: pd.DataFrame, pairs: pd.DataFrame, neutral: str,
         return neutral
     text = "; ".join(parts)
     return text if len(text) <= HEADLINE_LIMIT else parts[0]
+
+
+# --------------------------------------------------------------------------------------------
+# One authority against a group (authority profiles): described, never tested
+# --------------------------------------------------------------------------------------------
+
+
+def against(value: float, reference: float, what: str, digits: int = 1) -> str:
+    """'above the England mean of 2.6' / 'below ...' / 'the same as ...' (as printed at
+    ``digits``), or '(the England mean is not known)'.
+
+    One authority's score against a group mean is a description: the words say where it sits,
+    never that it differs "significantly" or "clearly" (there is no test of one value here).
+    """
+    if not _finite(reference):
+        return f"({what} is not known)"
+    ref = number(reference, digits)
+    if not _finite(value):
+        return f"({what} is {ref})"
+    v, r = round(float(value), digits), round(float(reference), digits)
+    if v == r:
+        return f"the same as {what} of {ref}"
+    return f"{'above' if v > r else 'below'} {what} of {ref}"
+
+
+def band_position(pct: float, band: str, low: int, high: int, next_band: str | None) -> str:
+    """Where an overall % sits in its rating band, in points from each edge: 'in the Good band
+    (63-87%), 7 points above the band's lowest score and 18 points short of Outstanding (88%)'."""
+    p = int(pct)
+    down = ("at the band's lowest score" if p == low
+            else f"{count(p - low, 'point')} above the band's lowest score")
+    up = (f"{count(high + 1 - p, 'point')} short of {next_band} ({high + 1}%)" if next_band
+          else ("at the top of the scale" if p >= high
+                else f"{count(high - p, 'point')} below the top of the scale ({high}%)"))
+    return f"in the {band} band ({low}-{high}%), {down} and {up}"
+
+
+def rank_among(rank: int, n: int, what: str) -> str:
+    """'the 2nd highest overall % of the 6' ('the highest', 'the lowest'); ties share a rank."""
+    if n <= 1:
+        return f"the only one of these with {what}"
+    if rank == 1:
+        return f"the highest {what} of the {n}"
+    if rank == n:
+        return f"the lowest {what} of the {n}"
+    return f"the {ordinal(rank)} highest {what} of the {n}"
+
+
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st..."""
+    n = int(n)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"

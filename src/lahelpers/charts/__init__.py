@@ -32,6 +32,7 @@ from lahelpers.charts.maps import (
     rating_map,
     topojson_data,
 )
+from lahelpers.charts.spine import highlight_map, score_profile, spine_chart
 from lahelpers.charts.statistical import (
     estimate_bars,
     group_strip,
@@ -64,7 +65,8 @@ from lahelpers.framework import rating_labels, variable_label
 __all__ = [
     "AF_COLOURS", "CLASS_SHAPES", "CONTEXT_SCHEME", "FONT", "NOT_RATED_COLOUR", "NOT_RATED_SHAPE",
     "RATING_COLOURS", "RATING_SHAPES", "TEXT_COLOUR", "THEME_NAME", "VEGALITE_MIMETYPE", "alt_text",
-    "alt_text_html", "context_map", "estimate_bars", "group_strip", "mimebundle", "n_subtitle",
+    "alt_text_html", "context_map", "estimate_bars", "group_strip", "highlight_map", "mimebundle",
+    "n_subtitle", "score_profile", "spine_chart",
     "ols_band", "publication_timeline", "qs_heatmap", "rating_bars", "rating_domain", "rating_labels",
     "rating_map", "rating_scale", "rating_shape_scale", "rating_strip", "register_theme",
     "scatter_by_region", "scatter_fit", "show", "side_by_side", "topojson_data", "variable_label",

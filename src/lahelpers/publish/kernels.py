@@ -49,7 +49,8 @@ class WarmKernels:
     seconds, paid again by every notebook run the usual way (one papermill call per notebook).
     Here each worker starts one kernel and keeps it. Before each notebook the kernel moves to the
     notebook's folder and its user namespace is cleared (``%reset -f``), so no variable leaks from
-    one notebook into the next; imported modules stay loaded, which is the saving. A kernel that
+    one notebook into the next, and its execution count restarts at 1, so each executed notebook
+    numbers its cells as a fresh run would; imported modules stay loaded, which is the saving. A kernel that
     died, or whose notebook failed (it may be stuck or half-changed), is replaced by a fresh one.
 
     After the reset, what is left (the imported modules, some tens of MB of objects) is moved to
@@ -87,6 +88,7 @@ class WarmKernels:
             code = (
                 f"import os as _os; _os.chdir({str(cwd)!r}); del _os\n"
                 "get_ipython().run_line_magic('reset', '-f')\n"
+                "get_ipython().execution_count = 1\n"
                 "import gc as _gc; _gc.collect(); _gc.freeze(); del _gc"
             )
             reply = kc.execute_interactive(code, timeout=60, store_history=False)

@@ -582,11 +582,13 @@ def index_html(manifest: Mapping[str, Any]) -> str:
         "</li>"
         '<li><a href="manifest.json">manifest.json</a> records all of this.</li>'
     )
+    from lahelpers.publish import finder
     from lahelpers.publish.whats_new import changes_html
 
+    find_html, find_scripts = finder.section(manifest)  # "find your authority" (issue 15)
     return _INDEX.substitute(
-        csp=html.escape(NO_SCRIPT_CSP),
-        run_id=run_id, css=_CSS, summary=summary, rows="".join(rows), about=about,
+        csp=html.escape(content_security_policy(find_scripts) if find_scripts else NO_SCRIPT_CSP),
+        run_id=run_id, css=_CSS, summary=summary + find_html, rows="".join(rows), about=about,
         whats_new=changes_html(manifest.get("changes")),
     )
 

@@ -63,10 +63,15 @@ NATIONAL_NOTEBOOKS: tuple[str, ...] = (
 )
 #: The profile run once per region.
 REGION_NOTEBOOK = "region_profile.ipynb"
-#: Every notebook a full run executes, in order.
-DEFAULT_NOTEBOOKS: tuple[str, ...] = (*NATIONAL_NOTEBOOKS, REGION_NOTEBOOK)
+#: The profile run once per authority (all 153 in a full run).
+AUTHORITY_NOTEBOOK = "authority_profile.ipynb"
+#: Every notebook a full run executes, in order (the long ones first, so the many short
+#: authority profiles fill the workers at the end).
+DEFAULT_NOTEBOOKS: tuple[str, ...] = (*NATIONAL_NOTEBOOKS, REGION_NOTEBOOK, AUTHORITY_NOTEBOOK)
 #: A notebook whose ``parameters`` cell defines this name is run once per region.
 REGION_PARAMETER = "region"
+#: A notebook whose ``parameters`` cell defines this name is run once per authority.
+AUTHORITY_PARAMETER = "authority"
 #: Folder inside the reports folder for files reused between runs (the chart library).
 CACHE_DIR = ".cache"
 #: Default limit on one cell's execution, in seconds.
@@ -169,6 +174,44 @@ def validate_regions(regions: Sequence[str] | None) -> tuple[str, ...]:
     return tuple(out)
 
 
+def all_authorities() -> tuple[str, ...]:
+    """The names of the 153 authorities (processed data), in alphabetical order."""
+    from lahelpers import load
+
+    return tuple(sorted(load.authorities()["name"].astype(str)))
+
+
+def validate_authorities(authorities: Sequence[str] | None) -> tuple[str, ...]:
+    """Canonical authority names (all 153 when None), each named once, in the order given.
+
+    A name in any common spelling or an ONS code is accepted (:func:`lahelpers.authority.match`);
+    unknown or ambiguous ones raise RunError at once, with the closest names, before any work.
+    """
+    if authorities is None:
+        return all_authorities()
+    if isinstance(authorities, str):
+        authorities = [authorities]
+    if not authorities:
+        return ()
+    from lahelpers import authority, load
+
+    table = load.authorities()[["code", "name"]]
+    names = dict(zip(table["code"], table["name"].astype(str), strict=True))
+    out: list[str] = []
+    problems: list[str] = []
+    for given in authorities:
+        try:
+            name = names[authority.match(given, table)]
+        except ValueError as err:
+            problems.append(str(err))
+            continue
+        if name not in out:
+            out.append(name)
+    if problems:
+        raise RunError(" ".join(problems))
+    return tuple(out)
+
+
 def notebook_parameters(path: Path) -> set[str]:
     """Names defined in a notebook's ``parameters`` cell (empty if it has none)."""
     import papermill
@@ -182,9 +225,14 @@ def slug(text: str) -> str:
 
 
 def plan_jobs(
-    notebooks: Sequence[str | Path], regions: Sequence[str], notebooks_dir: Path
+    notebooks: Sequence[str | Path],
+    regions: Sequence[str],
+    notebooks_dir: Path,
+    authorities: Sequence[str] = (),
 ) -> list[Job]:
-    """One job per national notebook and one per region for each notebook with a region parameter.
+    """One job per national notebook, one per region for each notebook with a region parameter
+    and one per authority (canonical names, :func:`validate_authorities`) for each notebook with
+    an authority parameter.
 
     Missing notebooks raise RunError naming all of them before anything runs.
     """
@@ -200,7 +248,13 @@ def plan_jobs(
         )
     jobs: list[Job] = []
     for path in resolved:
-        if REGION_PARAMETER in notebook_parameters(path):
+        params = notebook_parameters(path)
+        if AUTHORITY_PARAMETER in params:
+            for name in authorities:
+                jobs.append(
+                    Job(f"{path.stem}-{slug(name)}", path, {AUTHORITY_PARAMETER: name}, name)
+                )
+        elif REGION_PARAMETER in params:
             for region in regions:
                 jobs.append(
                     Job(f"{path.stem}-{slug(region)}", path, {REGION_PARAMETER: region}, region)
@@ -317,18 +371,32 @@ def _notebooks_dir(notebooks_dir: Path | None) -> Path:
     return Path(notebooks_dir) if notebooks_dir is not None else paths.project_root() / "notebooks"
 
 
+def _wants_authorities(notebooks: Sequence[str | Path], nb_dir: Path) -> bool:
+    """Whether any of the notebooks (those that exist) has an authority parameter."""
+    for nb in notebooks:
+        path = nb_dir / (nb if Path(nb).suffix == ".ipynb" else f"{nb}.ipynb")
+        if path.is_file() and AUTHORITY_PARAMETER in notebook_parameters(path):
+            return True
+    return False
+
+
 def run_plan(
     regions: Sequence[str] | None = None,
     notebooks: Sequence[str | Path] | None = None,
     notebooks_dir: Path | None = None,
+    authorities: Sequence[str] | None = None,
 ) -> list[Job]:
     """The jobs a run would execute (notebooks x parameters), checked, without running anything.
 
     Arguments as for :func:`run_reports`; ``lahelpers run --list`` prints this.
     """
-    jobs = plan_jobs(
-        list(notebooks or DEFAULT_NOTEBOOKS), validate_regions(regions), _notebooks_dir(notebooks_dir)
-    )
+    nb_dir = _notebooks_dir(notebooks_dir)
+    selected = list(notebooks or DEFAULT_NOTEBOOKS)
+    if authorities is None and regions is not None:
+        authorities = []  # a run narrowed to some regions has no authority profiles unless named
+    # The authority list is read (from the processed data) only when a notebook needs it.
+    names = validate_authorities(authorities) if _wants_authorities(selected, nb_dir) else ()
+    jobs = plan_jobs(selected, validate_regions(regions), nb_dir, names)
     if not jobs:
         raise RunError(
             "Nothing to run: no notebooks selected (or only regional ones and no regions)"
@@ -482,6 +550,7 @@ def run_reports(
     progress: bool = True,
     update_latest_pointer: bool = True,
     warm_kernels: bool = True,
+    authorities: Sequence[str] | None = None,
 ) -> RunResult:
     """Execute the report notebooks into a new ``reports/<run-id>/`` and render them for readers.
 
@@ -493,6 +562,9 @@ def run_reports(
     reports_root: where run folders go (None: ``paths.reports_dir()``).
     run_id: the run folder's name (None: a UTC timestamp); an existing folder raises RunError.
     notebooks_dir: where notebooks are found and run from (None: ``<project>/notebooks``).
+    authorities: names (any common spelling) or ONS codes for notebooks with an ``authority``
+        parameter (None: all 153, unless ``regions`` narrows the run, then none; ``[]``: none).
+        Unknown or ambiguous names raise RunError before any work, naming the closest authorities.
     kernel_name: Jupyter kernel (None: each notebook's own kernelspec).
     cell_timeout: seconds one cell may run before it is failed (None: no limit).
     progress: show a tqdm progress bar on stderr.
@@ -513,7 +585,7 @@ def run_reports(
         raise RunError(f"--workers must be 1 or more, got {workers}")
     region_list = validate_regions(regions)
     nb_dir = _notebooks_dir(notebooks_dir)
-    jobs = run_plan(region_list, notebooks, nb_dir)
+    jobs = run_plan(regions, notebooks, nb_dir, authorities)
     complete = _is_complete(jobs, nb_dir)
     n_workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
     reports = Path(reports_root) if reports_root is not None else paths.reports_dir()
@@ -533,6 +605,7 @@ def run_reports(
     )
     params = {
         "regions": list(region_list),
+        "authorities": [j.label for j in jobs if AUTHORITY_PARAMETER in j.parameters],
         "notebooks": [str(n) for n in (notebooks or DEFAULT_NOTEBOOKS)],
         "notebooks_dir": str(nb_dir.resolve()),
         "workers": n_workers,
@@ -603,10 +676,10 @@ def run_reports(
 
 
 __all__ = [
-    "CACHE_DIR", "CELL_TIMEOUT", "DEFAULT_NOTEBOOKS", "LATEST", "NATIONAL_NOTEBOOKS", "REGIONS",
+    "AUTHORITY_NOTEBOOK", "AUTHORITY_PARAMETER", "CACHE_DIR", "CELL_TIMEOUT", "DEFAULT_NOTEBOOKS", "LATEST", "NATIONAL_NOTEBOOKS", "REGIONS",
     "REGION_NOTEBOOK", "REGION_PARAMETER", "Job", "JobResult", "RunError", "RunResult", "WarmKernels",
     "code_version", "create_run_folder", "data_checksums", "default_run_id", "execute_job",
-    "latest_run", "mark_abandoned", "notebook_parameters", "PARTIAL_INDEX", "IPCKernelManager", "plan_jobs", "run_plan", "run_reports", "slug",
+    "latest_run", "mark_abandoned", "notebook_parameters", "PARTIAL_INDEX", "all_authorities", "validate_authorities", "IPCKernelManager", "plan_jobs", "run_plan", "run_reports", "slug",
     "update_latest",
     "validate_regions",
 ]  # fmt: skip
