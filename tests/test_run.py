@@ -624,3 +624,24 @@ def test_failed_notebook_keeps_the_cells_before_the_error(tmp_path):
     out = _stdout(result.folder / "executed" / "a.ipynb")
     assert result.status == "failed" and "ZeroDivisionError" in result.failed[0].error
     assert "BEFORE THE ERROR" in out and "AFTER" not in out
+
+
+def test_report_kernels_start_with_one_maths_thread(tmp_path) -> None:
+    """Kernels run one per core, so each must use one BLAS/OpenMP thread (issue 16: threads in
+    two kernels waiting on each other doubled a cell's wall time). Checked in a real kernel."""
+    from lahelpers.publish.kernels import SINGLE_THREAD_VARS, IPCKernelManager
+
+    km = IPCKernelManager(kernel_name="python3")
+    km.start_kernel(cwd=str(tmp_path))
+    try:
+        kc = km.client()
+        kc.start_channels()
+        kc.wait_for_ready(timeout=60)
+        code = f"import os; print(','.join(os.environ.get(v, '') for v in {SINGLE_THREAD_VARS!r}))"
+        out: list[str] = []
+        kc.execute_interactive(code, timeout=60, output_hook=lambda m: out.append(
+            m["content"].get("text", "")) if m["msg_type"] == "stream" else None)
+        kc.stop_channels()
+    finally:
+        km.shutdown_kernel(now=True)
+    assert "".join(out).strip() == ",".join("1" for _ in SINGLE_THREAD_VARS)

@@ -389,16 +389,6 @@ def key_points(code: str) -> list[str]:
     return [first, second, third, fourth]
 
 
-def show_key_points(code: str) -> None:
-    """Display the key points as the pages' one key-points block (``section.key-points``, each
-    point escaped), the block every page opens with."""
-    from IPython.display import HTML, display
-
-    items = "".join(f"<li>{html.escape(p)}</li>" for p in key_points(code))
-    display(HTML('<section class="key-points" aria-labelledby="key-points">'
-                 f'<h2 id="key-points">Key points</h2><ul>{items}</ul></section>'))
-
-
 # ---------------------------------------------------------------------------- scores against groups
 
 
@@ -700,7 +690,7 @@ def _peer_features() -> tuple[tuple[str, str | None], ...]:
 __all__ = [
     "CONTEXT_MEASURES", "K_PEERS", "NOTEBOOK_STEM", "PageLink", "Shared", "profile_link", "build_stamp", "check_authority",
     "context", "context_chart", "context_table", "context_text", "intro", "is_rated", "key_points",
-    "match", "show_key_points",
+    "match",
     "missing_text", "page_file", "peer_codes", "peers_frame", "peers_table", "peers_text",
     "rating_summary", "region_map", "region_page_file", "row", "scores", "scores_chart",
     "scores_table", "scores_text", "shared", "slug", "title",
