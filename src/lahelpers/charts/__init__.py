@@ -16,7 +16,8 @@ Accessibility, in every builder:
   score, points and map markers a rating-specific shape, tooltips name the rating.
 
 :func:`show` is the one way notebooks display a chart. The offline HTML exporter relies on its
-output: a Vega-Lite JSON output (mimetype ``application/vnd.vegalite.v6+json``, data inlined) then
+output: a Vega-Lite JSON output (mimetype ``application/vnd.vegalite.v5+json``, which JupyterLab
+draws offline; data inlined) then
 an HTML paragraph ``<p class="chart-alt">Chart description: ...</p>``.
 
 Importing this package first imports jsonschema without the IRI grammar altair never uses

@@ -122,7 +122,7 @@ def rating_map(
     chart = alt.layer(*layers).properties(width=width, height=height)
     desc = (
         f"Map of the {len(geo)} upper-tier local authorities in {where} coloured by CQC rating "
-        f"(darkest blue = Outstanding, lightest orange = Inadequate, grey = not yet in our data): {_counts_text(labels)}."
+        f"(darker = better: navy Outstanding, teal Good, purple Requires improvement, tan Inadequate; grey = not yet in our data): {_counts_text(labels)}."
     )
     return _finish(
         chart,

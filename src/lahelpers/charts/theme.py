@@ -41,17 +41,19 @@ AF_COLOURS: dict[str, str] = {
 #: Rating colours, worst -> best, and the neutral grey for authorities not yet rated.
 #:
 #: How chosen: lightness carries the order, hue the side. From Outstanding to Inadequate the
-#: colours get strictly lighter (CIELAB L* 27, 38, 49, 59: at least 10 apart, so the four read
-#: in order in greyscale print and for every kind of colour vision), while the hue runs from the
-#: Analysis Function dark blue (#12436D, Outstanding) through a mid blue (#245B9A, Good) to a
-#: magenta (#B84D86, Requires improvement) and an orange (#E36C22, Inadequate): blue against
-#: orange is the axis deuteranopia and protanopia keep. Every colour, the grey included, has a
-#: contrast of at least 3:1 on white (WCAG 2.1 non-text contrast, 1.4.11), so no mark is faint.
-#: The grey (#8C8C8C) has no hue, so it stays apart from all four for normal and colour-blind
-#: vision (CIE76 distance over 20 in the simulations), and its marker shape differs too.
-#: ``tests/test_charts.py`` computes all of this from the hex values.
+#: colours get strictly lighter (CIELAB L* 23, 35, 49, 60: more than 10 apart, and still more
+#: than 10 apart when protanopia and deuteranopia are simulated), so the four read in order in
+#: greyscale print and for every kind of colour vision. The hue runs from a dark navy
+#: (#0A347A, Outstanding) and a teal blue (#0D5876, Good) to a purple (#9F51C4, Requires
+#: improvement) and a tan (#BC864B, Inadequate): blue against yellow-brown is the axis that
+#: deuteranopia and protanopia keep. Picked by searching sRGB for the set with the largest
+#: smallest CIE76 distance between any two of the five colours (grey included) under normal
+#: vision and simulated protanopia and deuteranopia (Machado et al. 2009): 23.7, where ~2.3 is
+#: just noticeable. Every colour, the grey included, has a contrast of at least 3:1 on white
+#: (WCAG 2.1 non-text contrast, 1.4.11), so no mark is faint. The grey (#8C8C8C) has no hue and
+#: its own marker shape. ``tests/test_charts.py`` computes all of this from the hex values.
 RATING_COLOURS: dict[str, str] = dict(
-    zip(RATINGS, ("#E36C22", "#B84D86", "#245B9A", "#12436D"), strict=True)
+    zip(RATINGS, ("#BC864B", "#9F51C4", "#0D5876", "#0A347A"), strict=True)
 )
 NOT_RATED_COLOUR = "#8C8C8C"
 #: Colour of a missing cell (e.g. a quality statement with no published score): the same grey.
@@ -62,8 +64,8 @@ RATING_SHAPES: dict[str, str] = dict(
 )
 NOT_RATED_SHAPE = "circle"
 #: Text colour with enough contrast (WCAG 4.5:1) on each rating colour (heatmap cells).
-_ON_COLOUR = {"#E36C22": TEXT_COLOUR, "#B84D86": "white", "#245B9A": "white",
-              "#12436D": "white", NOT_RATED_COLOUR: TEXT_COLOUR}
+_ON_COLOUR = {"#BC864B": TEXT_COLOUR, "#9F51C4": "white", "#0D5876": "white",
+              "#0A347A": "white", NOT_RATED_COLOUR: TEXT_COLOUR}
 
 
 def _theme() -> dict:
