@@ -126,14 +126,57 @@ def test_rating_palette_distinguishable_under_colour_blindness(vision):
     assert len(set(colours)) == 5
     # CIE76 distance ~2.3 is a just-noticeable difference; 20+ is clearly different.
     assert _min_delta_e(colours, vision) > 20
+    # The grey's lightness is near Inadequate's, but it is told apart by hue whatever the vision.
+    grey = _lab(charts.NOT_RATED_COLOUR, _CVD[vision])
+    assert min(float(np.linalg.norm(_lab(c, _CVD[vision]) - grey)) for c in colours[:4]) > 20
 
 
-def test_palette_is_ordered_dark_to_light_within_each_side():
-    lightness = {r: _lab(charts.RATING_COLOURS[r], np.eye(3))[0] for r in RATINGS}
-    assert lightness["Inadequate"] < lightness["Requires improvement"]
-    assert lightness["Outstanding"] < lightness["Good"]
+def _relative_luminance(hex_colour: str) -> float:
+    """WCAG 2.1 relative luminance of an sRGB colour."""
+    c = np.array([int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)]) / 255
+    lin = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    return float(np.array([0.2126, 0.7152, 0.0722]) @ lin)
+
+
+def _contrast(a: str, b: str) -> float:
+    """WCAG 2.1 contrast ratio of two colours."""
+    hi, lo = sorted((_relative_luminance(a), _relative_luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_wcag_helpers_are_meaningful():
+    assert _contrast("#000000", "#FFFFFF") == pytest.approx(21.0)
+    assert _contrast("#767676", "#FFFFFF") == pytest.approx(4.54, abs=0.01)  # the known AA grey
+    assert _lab("#FFFFFF", np.eye(3))[0] == pytest.approx(100, abs=0.1)
+    assert _lab("#777777", np.eye(3))[0] == pytest.approx(50, abs=0.5)
+
+
+@pytest.mark.parametrize("vision", ["normal", "deuteranopia", "protanopia"])
+def test_rating_colours_strictly_ordered_in_lightness(vision):
+    """Greyscale (lightness) alone gives the rating order, for every kind of colour vision:
+    Outstanding darkest ... Inadequate lightest, at least 10 CIE L* apart."""
+    lightness = [_lab(charts.RATING_COLOURS[r], _CVD[vision])[0] for r in RATINGS]  # worst first
+    steps = np.diff(lightness)
+    assert np.all(steps < 0), dict(zip(RATINGS, lightness, strict=True))
+    assert np.all(np.abs(steps) >= 10), dict(zip(RATINGS, lightness, strict=True))
+
+
+def test_every_rating_colour_and_the_grey_stand_out_on_white():
+    """WCAG 2.1 non-text contrast (1.4.11): marks at least 3:1 against the white background."""
+    for colour in [*charts.RATING_COLOURS.values(), charts.NOT_RATED_COLOUR]:
+        assert _contrast(colour, "#FFFFFF") >= 3.0, colour
+    # The grey has no hue: it cannot be mistaken for a rating by hue, whatever the vision.
+    grey = _lab(charts.NOT_RATED_COLOUR, np.eye(3))
+    assert abs(grey[1]) < 1 and abs(grey[2]) < 1
     assert set(charts.RATING_SHAPES) == set(RATINGS)
     assert len(set(charts.RATING_SHAPES.values()) | {charts.NOT_RATED_SHAPE}) == 5
+
+
+def test_heatmap_cell_text_readable_on_every_colour():
+    from lahelpers.charts.theme import _ON_COLOUR
+    for fill, text in _ON_COLOUR.items():
+        ink = charts.TEXT_COLOUR if text != "white" else "#FFFFFF"
+        assert _contrast(fill, ink) >= 4.5, (fill, text)
 
 
 # ---------------------------------------------------------------- every builder
@@ -143,7 +186,7 @@ def test_palette_is_ordered_dark_to_light_within_each_side():
 def test_builder_sets_title_subtitle_and_description(kind, df, geo, regions):
     chart = BUILDERS[kind](df, geo, regions)
     spec = chart.to_dict()  # also validates against the Vega-Lite schema
-    assert spec["title"]["text"].strip()
+    assert "".join(spec["title"]["text"]).strip()
     n, missing = _n_missing_expected(df, kind)
     sub = _subtitle(chart)
     assert f"n = {n} authorities shown; {missing} " in sub
@@ -230,8 +273,21 @@ def test_qs_heatmap_sorted_best_first_with_scores_as_text(df):
     best = df.loc[df["overall_pct"].idxmax(), "name"]
     assert order[0] == best
     rows = _dataset(spec, "score_text")
-    assert len(rows) == int(df[list(QS_COLUMNS)].notna().sum().sum())
-    assert all(r["score_text"] == f"{r['score']:.0f}" for r in rows)
+    shown = df[list(QS_COLUMNS)].notna().any(axis=1)
+    assert len(rows) == 9 * int(shown.sum())  # every cell, missing ones too
+    known = [r for r in rows if r["score"] is not None]
+    assert len(known) == int(df[list(QS_COLUMNS)].notna().sum().sum())
+    assert all(r["score_text"] == f"{r['score']:.0f}" == r["cell"] == r["key"] for r in known)
+    # Missing cells are grey (named in the key) and say so in the tooltip, not white and blank.
+    missing = [r for r in rows if r["score"] is None]
+    assert missing and all(r["score_text"] == "not known" and r["cell"] == "" for r in missing)
+    colour = spec["layer"][0]["encoding"]["color"]["scale"]
+    grey = dict(zip(colour["domain"], colour["range"], strict=True))[missing[0]["key"]]
+    assert grey == charts.NOT_RATED_COLOUR != "#FFFFFF"
+    # Short horizontal headers QS1..QS9, full names in the tooltip.
+    x = spec["layer"][0]["encoding"]["x"]
+    assert x["sort"] == [f"QS{i}" for i in range(1, 10)] and x["axis"]["labelAngle"] == 0
+    assert {r["statement"] for r in rows} == {charts.variable_label(q) for q in QS_COLUMNS}
 
 
 def test_scatter_fit_band_matches_independent_ols(df):
@@ -291,15 +347,18 @@ def test_alt_text_empty_when_no_description():
 
 
 def test_show_bundle_serves_jupyterlab_and_the_offline_report() -> None:
-    """The bundle carries the v6 spec (offline report) and an HTML fallback (JupyterLab <= v5)."""
+    """The bundle carries the spec once, under the mimetype JupyterLab draws offline and the
+    report exporter reads."""
     import nbformat
 
     from lahelpers.publish import report
 
     chart = charts.rating_bars(fx.authorities())
     bundle = charts.mimebundle(chart)
-    assert set(bundle) == {charts.VEGALITE_MIMETYPE, "text/html", "text/plain"}
-    assert "vegaEmbed" in bundle["text/html"]
+    # JupyterLab 4 draws the v5 mimetype itself (no CDN); nothing loads Vega from the network.
+    assert charts.VEGALITE_MIMETYPE == "application/vnd.vegalite.v5+json"
+    assert set(bundle) == {charts.VEGALITE_MIMETYPE, "text/plain"}
+    assert "http" not in json.dumps(bundle).replace(bundle[charts.VEGALITE_MIMETYPE]["$schema"], "")
     output = nbformat.v4.new_output("display_data", data=bundle)
     assert report.chart_spec(output) == bundle[charts.VEGALITE_MIMETYPE]
 
@@ -336,7 +395,7 @@ def test_group_strip_and_side_by_side() -> None:
     geo = fx.authorities_geo(df)
     both = charts.side_by_side(charts.context_map(geo, "pct_rural"), charts.rating_map(geo), title="Two maps")
     bspec = both.to_dict()
-    assert len(bspec["hconcat"]) == 2 and bspec["title"]["text"] == "Two maps"
+    assert len(bspec["vconcat"]) == 2 and bspec["title"]["text"] == ["Two maps"]
     assert charts.alt_text(both).startswith("Two charts side by side. Left: Map of the")
     assert "coloured by CQC rating" in charts.alt_text(both)
 

@@ -9,14 +9,19 @@ Accessibility, in every builder:
 
 * a title, and a subtitle stating how many authorities are shown and how many are missing
   (computed from the data, never typed in);
-* a text alternative generated from the data, stored as the chart's ``description`` (Vega
-  writes it into the SVG's ``aria-label``); :func:`alt_text` reads it and :func:`show` prints it
-  under the chart;
+* a text alternative generated from the data, stored as the chart's ``description`` (the
+  report puts it on the chart's container); :func:`alt_text` reads it and :func:`show` prints
+  it under the chart. The theme turns Vega's per-mark ARIA off, so a screen reader meets one
+  description, not a label per mark;
+* charts fill their container's width (``width="container"``; facets are sized for a phone),
+  titles and long axis labels are wrapped rather than cut, axis titles carry units from
+  ``variables.csv`` and numbers a sensible number of decimals;
 * colour is never the only signal: bars carry text labels and axis labels, heatmap cells their
   score, points and map markers a rating-specific shape, tooltips name the rating.
 
 :func:`show` is the one way notebooks display a chart. The offline HTML exporter relies on its
-output: a Vega-Lite JSON output (mimetype ``application/vnd.vegalite.v6+json``, data inlined) then
+output: a Vega-Lite JSON output (mimetype ``application/vnd.vegalite.v5+json``, which JupyterLab
+draws offline; data inlined) then
 an HTML paragraph ``<p class="chart-alt">Chart description: ...</p>``.
 
 Importing this package first imports jsonschema without the IRI grammar altair never uses

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import uuid
 
 import altair as alt
 
@@ -11,8 +10,18 @@ import altair as alt
 # Display
 # --------------------------------------------------------------------------------------------
 
-#: The mimetype notebooks carry for charts (Vega-Lite major version from altair's schema).
-VEGALITE_MIMETYPE = f"application/vnd.vegalite.v{alt.SCHEMA_VERSION.lstrip('v').split('.')[0]}+json"
+#: The mimetype of a chart in a notebook: Vega-Lite JSON under the v5 mimetype.
+#:
+#: Why v5: JupyterLab 4 (and Notebook 7, built on it) draws ``application/vnd.vegalite.v5+json``
+#: with the Vega libraries it ships (``@jupyterlab/vega5-extension``), so the chart draws with
+#: no network and keeps its tooltips; it has no renderer for v6, which is what made the old
+#: bundle fall back to HTML that loaded Vega from a CDN (nothing drew offline or behind a
+#: firewall). The spec itself is altair's (its ``$schema`` still names Vega-Lite 6): the house
+#: builders use nothing that changed between Vega-Lite 5 and 6, and ``tests/test_jupyterlab.py``
+#: draws every builder in a real JupyterLab with the network cut off to keep it so. The
+#: offline HTML report reads any ``application/vnd.vegalite.v*`` output and draws it with its
+#: own Vega-Lite 6 bundle. One output, so the spec (often a whole map) is stored once.
+VEGALITE_MIMETYPE = "application/vnd.vegalite.v5+json"
 
 
 def alt_text(chart: alt.TopLevelMixin) -> str:
@@ -27,25 +36,17 @@ def alt_text_html(chart: alt.TopLevelMixin) -> str:
 
 
 def mimebundle(chart: alt.TopLevelMixin) -> dict:
-    """The chart as a display bundle: Vega-Lite JSON, an HTML fallback, and plain text.
+    """The chart as a display bundle: Vega-Lite JSON (:data:`VEGALITE_MIMETYPE`) and plain text.
 
     Built directly rather than through altair's renderer so the output always carries
-    :data:`VEGALITE_MIMETYPE` whatever renderer a notebook has enabled; the offline HTML reports
-    draw from that. JupyterLab (4.x) renders Vega-Lite only up to v5, so the bundle also carries
-    altair's own HTML embed (it loads the Vega libraries from their CDN, so it draws when the
-    analyst is online); the report exporter ignores it. The default data transformer inlines
-    data as ``datasets`` in the spec (never URLs or files).
+    :data:`VEGALITE_MIMETYPE` whatever renderer a notebook has enabled: JupyterLab draws it
+    offline and the offline HTML reports draw from it. No ``text/html`` fallback: JupyterLab
+    prefers HTML to Vega-Lite, and altair's HTML loads Vega from a CDN. The default data
+    transformer inlines data as ``datasets`` in the spec (never URLs or files).
     """
-    from altair.utils.html import spec_to_html
-
     with alt.data_transformers.enable("default"):
         spec = chart.to_dict()
-    fallback = spec_to_html(
-        spec, mode="vega-lite", vega_version=alt.VEGA_VERSION, vegalite_version=alt.VEGALITE_VERSION,
-        vegaembed_version=alt.VEGAEMBED_VERSION, template="universal", fullhtml=False,
-        output_div=f"lahelpers-chart-{uuid.uuid4().hex[:12]}",
-    )
-    return {VEGALITE_MIMETYPE: spec, "text/html": fallback, "text/plain": f"Chart. {alt_text(chart)}"}
+    return {VEGALITE_MIMETYPE: spec, "text/plain": f"Chart. {alt_text(chart)}"}
 
 
 def show(chart: alt.TopLevelMixin) -> None:

@@ -18,14 +18,15 @@ from lahelpers.charts.theme import (
     _fmt,
     _rating_tooltip,
     _tooltip_frame,
+    axis_title,
     n_subtitle,
+    number_format,
     rating_scale,
     rating_shape_scale,
 )
 from lahelpers.framework import (
     NOT_RATED,
     rating_labels,
-    variable_label,
 )
 
 
@@ -48,10 +49,18 @@ def _zoom(geo: pd.DataFrame, regions: pd.DataFrame | None, region: str | None,
 
 
 def _region_outlines(regions: pd.DataFrame) -> alt.Chart:
-    """Region boundaries as grey outlines over a map."""
+    """Region boundaries as grey outlines over a map, transparent to the pointer.
+
+    The outlines are drawn over the authorities (so they show) with no fill at all
+    (``fill: null``). Vega-Lite otherwise fills an unfilled mark with "transparent" so that it
+    can be hovered, and that invisible fill, lying over the whole region, caught every hover
+    and tap meant for the authorities underneath (their tooltips showed on ~1% of the land).
+    With no fill only the thin outline itself takes the pointer.
+    """
     rtopo = maps.to_topojson(regions, "regions", ["name"])
     return (alt.Chart(topojson_data(rtopo, "regions"))
-            .mark_geoshape(filled=False, stroke=AF_COLOURS["dark_grey"], strokeWidth=1.2)
+            .mark_geoshape(filled=False, fill=None, stroke=AF_COLOURS["dark_grey"],
+                           strokeWidth=1.2)
             .project(type="mercator"))
 
 
@@ -62,7 +71,7 @@ def rating_map(
     *,
     markers: bool = True,
     title: str | None = None,
-    width: int = 460,
+    width: int | str = "container",
     height: int = 560,
 ) -> alt.LayerChart:
     """Choropleth of authorities coloured by rating, with region outlines.
@@ -113,7 +122,7 @@ def rating_map(
     chart = alt.layer(*layers).properties(width=width, height=height)
     desc = (
         f"Map of the {len(geo)} upper-tier local authorities in {where} coloured by CQC rating "
-        f"(orange = worse, blue = better, grey = not yet in our data): {_counts_text(labels)}."
+        f"(darker = better: navy Outstanding, teal Good, purple Requires improvement, tan Inadequate; grey = not yet in our data): {_counts_text(labels)}."
     )
     return _finish(
         chart,
@@ -139,7 +148,7 @@ def context_map(
     *,
     labels: Mapping[str, str] | None = None,
     title: str | None = None,
-    width: int = 460,
+    width: int | str = "container",
     height: int = 560,
 ) -> alt.LayerChart:
     """Choropleth of one context measure (e.g. % rural, deprivation), to sit beside the rating map.
@@ -153,7 +162,7 @@ def context_map(
     if column not in geo.columns:
         raise ValueError(f"column {column!r} not in the table")
     geo, regions, where = _zoom(geo, regions, region)
-    label = variable_label(column, labels)
+    label = axis_title(column, labels)
     values = geo[column]
     categorical = isinstance(values.dtype, pd.CategoricalDtype) or not pd.api.types.is_numeric_dtype(values)
     props = pd.DataFrame({"code": geo["code"], "name": geo["name"].astype(str),
@@ -165,7 +174,8 @@ def context_map(
         props["value_text"] = [_fmt(v, "{}") for v in values.astype(object)]
     else:
         props["value"] = values.astype(float)
-        props["value_text"] = [_fmt(v, "{:,.1f}") for v in values]
+        fmt = "{:" + number_format(values) + "}"
+        props["value_text"] = [_fmt(v, fmt) for v in values]
     gdf = type(geo)(props, geometry=geo.geometry, crs=geo.crs)
     topo = maps.to_topojson(gdf, "authorities", list(props.columns))
     tooltip = [alt.Tooltip("properties.name:N", title="Authority"),
@@ -182,7 +192,8 @@ def context_map(
     topo_data = topojson_data(topo, "authorities")
     base = alt.Chart(topo_data).mark_geoshape(stroke="white", strokeWidth=0.4).project(type="mercator")
     layers: list[alt.Chart] = [
-        base.encode(color=alt.value(NOT_RATED_COLOUR)).transform_filter("datum.properties.value == null"),
+        base.encode(color=alt.value(NOT_RATED_COLOUR), tooltip=tooltip)
+        .transform_filter("datum.properties.value == null"),
         base.encode(color=colour, tooltip=tooltip).transform_filter("datum.properties.value != null"),
     ]
     if regions is not None:
@@ -211,8 +222,8 @@ def context_map(
         if len(known):
             top = ", ".join(f"{r.name} ({r.value_text})" for r in known.tail(3).iloc[::-1].itertuples())
             low = ", ".join(f"{r.name} ({r.value_text})" for r in known.head(3).itertuples())
-            summary = (f"values range from {known['value'].min():,.1f} to {known['value'].max():,.1f} "
-                       f"(median {known['value'].median():,.1f}); highest {top}; lowest {low}")
+            lo, hi, mid = (fmt.format(known["value"].agg(f)) for f in ("min", "max", "median"))
+            summary = f"values range from {lo} to {hi} (median {mid}); highest {top}; lowest {low}"
         else:
             summary = "no authority has a value"
         second = "Darker shading and larger markers mean higher values"

@@ -16,13 +16,21 @@ from lahelpers.charts.display import (
 from lahelpers.charts.theme import (
     _ON_COLOUR,
     AF_COLOURS,
+    FIT_WIDTH,
+    LINE_BREAK,
+    MISSING_COLOUR,
     RATING_COLOURS,
+    WRAPPED_LABEL_EXPR,
     _finish,
     _tooltip_frame,
+    axis_title,
+    chart_title,
     n_subtitle,
+    number_format,
     rating_domain,
     rating_scale,
     rating_shape_scale,
+    wrap_label,
 )
 from lahelpers.framework import (
     NOT_RATED,
@@ -35,6 +43,9 @@ from lahelpers.framework import (
 # --------------------------------------------------------------------------------------------
 # Builders
 # --------------------------------------------------------------------------------------------
+
+#: Key entry of a heat-map cell with no published score.
+MISSING_KEY = "Not published"
 
 
 def _rating_counts(labels: pd.Series, group: str) -> pd.DataFrame:
@@ -88,25 +99,39 @@ def rating_bars(
     counts = pd.concat(tables, ignore_index=True)
     totals = counts.groupby("group", sort=False)["n"].sum()
     counts["panel"] = [f"{g} (n = {totals[g]})" for g in counts["group"]]
-    faceted = len(tables) > 1
-    xfield, xtitle = ("pct", "% of rated authorities") if faceted else ("n", "Authorities")
-    base = alt.Chart(counts).encode(
-        y=alt.Y("rating_label:N", sort=list(RATINGS), title=None),
-        x=alt.X(f"{xfield}:Q", title=xtitle, scale=alt.Scale(nice=True)),
-    )
-    bars = base.mark_bar().encode(
-        color=alt.Color("rating_label:N", scale=rating_scale(False), legend=None),
-        tooltip=[alt.Tooltip("panel:N", title="Group"), alt.Tooltip("rating_label:N", title="Rating"),
-                 alt.Tooltip("n:Q", title="Authorities"), alt.Tooltip("pct:Q", title="% of rated")],
-    )
-    text = base.mark_text(align="left", dx=4).encode(text="label:N")
-    if faceted:
-        chart = alt.layer(bars, text).properties(width=180, height=110).facet(
-            facet=alt.Facet("panel:N", sort=list(dict.fromkeys(counts["panel"])), title=None),
-            columns=3,
+    grouped = len(tables) > 1
+    tooltip = [alt.Tooltip("group:N", title="Group"), alt.Tooltip("rating_label:N", title="Rating"),
+               alt.Tooltip("n:Q", title="Authorities"), alt.Tooltip("pct:Q", title="% of rated",
+                                                                    format=".0f")]
+    if grouped:
+        # One view, a group of four bars per panel (not a facet: a single view can fill its
+        # container's width, a facet cannot); the key names the ratings, in bar order.
+        counts["group_label"] = [wrap_label(g, 18) + LINE_BREAK + f"n = {totals[g]}"
+                                 for g in counts["group"]]
+        # The scale runs past 100% to leave room for the bar labels inside the plot.
+        base = alt.Chart(counts).encode(
+            y=alt.Y("group_label:N", sort=list(dict.fromkeys(counts["group_label"])), title=None,
+                    scale=alt.Scale(paddingInner=0.2),
+                    axis=alt.Axis(labelExpr=WRAPPED_LABEL_EXPR, labelPadding=6)),
+            yOffset=alt.YOffset("rating_label:N", sort=list(RATINGS)),
+            x=alt.X("pct:Q", title="% of rated authorities in the group",
+                    scale=alt.Scale(domain=[0, 135], nice=False),
+                    axis=alt.Axis(values=[0, 25, 50, 75, 100])),
         )
+        colour = alt.Color("rating_label:N", scale=rating_scale(False), sort=list(RATINGS),
+                           legend=alt.Legend(title="CQC rating (bars in this order)"))
+        height = 4 * 14 * len(tables) + 14 * len(tables)
     else:
-        chart = alt.layer(bars, text).properties(width=380, height=150)
+        base = alt.Chart(counts).encode(
+            y=alt.Y("rating_label:N", sort=list(RATINGS), title=None),
+            x=alt.X("n:Q", title="Authorities",
+                    scale=alt.Scale(domain=[0, max(1.0, float(counts["n"].max()) * 1.35)], nice=False)),
+        )
+        colour = alt.Color("rating_label:N", scale=rating_scale(False), legend=None)
+        height = 150
+    bars = base.mark_bar().encode(color=colour, tooltip=tooltip)
+    text = base.mark_text(align="left", dx=4).encode(text="label:N")
+    chart = alt.layer(bars, text).properties(height=height)
     by_what = f" by {variable_label(by, labels).lower()}" if by else ""
     desc_parts = [
         f"{t['group'].iloc[0]}: " + (", ".join(
@@ -133,7 +158,9 @@ def qs_heatmap(
     """Authorities x 9 quality statements, each cell coloured by score (1-4) and showing it.
 
     Authorities with at least one score are shown, sorted by ``sort_by`` (best first, then
-    name); missing cells read 'not known' in the tooltip and are left blank.
+    name); missing cells are grey (:data:`MISSING_COLOUR`, named in the key) and read 'not
+    known' in the tooltip. Columns are headed QS1 ... QS9 so all nine fit a phone; the
+    statement's full name is in the tooltip.
     """
     qs_cols = list(QUALITY_STATEMENTS)
     has_any = df[qs_cols].notna().any(axis=1)
@@ -143,21 +170,32 @@ def qs_heatmap(
     order = d["name"].astype(str).tolist()
     tips = _tooltip_frame(d)
     long = d[["name", *qs_cols]].melt(id_vars="name", var_name="qs", value_name="score")
-    long = long.dropna(subset=["score"])
-    long["statement"] = [f"{q[2:]} {QUALITY_STATEMENTS[q]}" for q in long["qs"]]
-    long["score_text"] = long["score"].map(lambda v: f"{v:.0f}")
+    # Short column headers (QS1 ... QS9) fit a phone; the full name is in the tooltip.
+    long["column"] = long["qs"].str.upper()
+    long["statement"] = [f"{q.upper()} {QUALITY_STATEMENTS[q]}" for q in long["qs"]]
+    known = long["score"].notna()
+    long["score_text"] = [f"{v:.0f}" if k else "not known" for v, k in zip(long["score"], known,
+                                                                              strict=True)]
+    long["cell"] = long["score_text"].where(known, "")
+    long["key"] = [f"{v:.0f}" if k else MISSING_KEY for v, k in zip(long["score"], known,
+                                                                      strict=True)]
     long["rating_label"] = long["name"].map(dict(zip(d["name"], tips["rating_label"], strict=True)))
     score_colours = [RATING_COLOURS[r] for r in RATINGS]
-    long["text_colour"] = [_ON_COLOUR[score_colours[int(s) - 1]] for s in long["score"]]
-    long = long[["name", "statement", "score", "score_text", "rating_label", "text_colour"]]
-    x_order = [f"{q[2:]} {QUALITY_STATEMENTS[q]}" for q in qs_cols]
+    long["text_colour"] = [_ON_COLOUR[score_colours[int(s) - 1]] if k else _ON_COLOUR[MISSING_COLOUR]
+                           for s, k in zip(long["score"], known, strict=True)]
+    long = long[["name", "column", "statement", "score", "score_text", "cell", "key",
+                 "rating_label", "text_colour"]]
+    x_order = [q.upper() for q in qs_cols]
     base = alt.Chart(long).encode(
-        x=alt.X("statement:N", sort=x_order, title=None,
-                axis=alt.Axis(orient="top", labelAngle=-40, labelLimit=260)),
-        y=alt.Y("name:N", sort=order, title=None),
+        x=alt.X("column:N", sort=x_order,
+                title=["Quality statement", "(full names in the tooltip)"],
+                axis=alt.Axis(orient="top", labelAngle=0, labelFontSize=11, labelPadding=4,
+                              labelExpr="['QS', replace(datum.label, 'QS', '')]")),
+        y=alt.Y("name:N", sort=order, title=None, axis=alt.Axis(labelFontSize=11)),
     )
+    keys = ["1", "2", "3", "4", MISSING_KEY]
     cells = base.mark_rect(stroke="white", strokeWidth=0.5).encode(
-        color=alt.Color("score:O", scale=alt.Scale(domain=[1, 2, 3, 4], range=score_colours),
+        color=alt.Color("key:N", scale=alt.Scale(domain=keys, range=[*score_colours, MISSING_COLOUR]),
                         legend=alt.Legend(title="Score (1 = worst, 4 = best)")),
         tooltip=[alt.Tooltip("name:N", title="Authority"),
                  alt.Tooltip("statement:N", title="Quality statement"),
@@ -165,8 +203,8 @@ def qs_heatmap(
                  alt.Tooltip("rating_label:N", title="Rating")],
     )
     text = base.mark_text(fontSize=10).encode(
-        text="score_text:N", color=alt.Color("text_colour:N", scale=None))
-    chart = alt.layer(cells, text).properties(width=9 * 40, height=alt.Step(14))
+        text="cell:N", color=alt.Color("text_colour:N", scale=None))
+    chart = alt.layer(cells, text).properties(height=alt.Step(14))
     means = df[qs_cols].mean()
     lo, hi = means.idxmin(), means.idxmax()
     n_all9 = int(df[qs_cols].notna().all(axis=1).sum())
@@ -178,6 +216,11 @@ def qs_heatmap(
     )
     return _finish(chart, title or "Quality statement scores by authority",
                    n_subtitle(len(d), len(df) - len(d), "without any published score"), desc)
+
+
+def _wrapped_title(text: str, width: int) -> list[str]:
+    """An axis title as lines of at most ``width`` characters (Vega draws a list as lines)."""
+    return wrap_label(text, width).split("\n")
 
 
 def _is_rating(col: str | None) -> bool:
@@ -245,15 +288,17 @@ def scatter_fit(
     """
     pts = _points_frame(df, x, y, color)
     xl, yl = variable_label(x, labels), variable_label(y, labels)
-    tooltip = [alt.Tooltip("name:N", title="Authority"), alt.Tooltip(f"{x}:Q", title=xl),
-               alt.Tooltip(f"{y}:Q", title=yl)]
+    xt, yt = axis_title(x, labels), axis_title(y, labels)
+    tooltip = [alt.Tooltip("name:N", title="Authority"),
+               alt.Tooltip(f"{x}:Q", title=xt, format=number_format(pts[x])),
+               alt.Tooltip(f"{y}:Q", title=yt, format=number_format(pts[y]))]
     if color is not None:
         tooltip.append(alt.Tooltip(
             "rating_label:N" if _is_rating(color) else f"{color}:N",
             title=variable_label(color, labels)))
     points = alt.Chart(pts).mark_point(size=60, opacity=0.9).encode(
-        x=alt.X(f"{x}:Q", title=xl, scale=alt.Scale(zero=False)),
-        y=alt.Y(f"{y}:Q", title=yl, scale=alt.Scale(zero=False)),
+        x=alt.X(f"{x}:Q", title=xt, scale=alt.Scale(zero=False)),
+        y=alt.Y(f"{y}:Q", title=yt, scale=alt.Scale(zero=False)),
         tooltip=tooltip, **_point_encoding(color, labels),
     )
     layers: list[alt.Chart] = []
@@ -264,7 +309,7 @@ def scatter_fit(
         band, res = ols_band(pts[x], pts[y])
         slope = res.params[1]
         lo, hi = res.conf_int(alpha=0.05)[1]
-        band_base = alt.Chart(band).encode(x=alt.X("x:Q", title=xl))
+        band_base = alt.Chart(band).encode(x=alt.X("x:Q", title=xt))
         layers += [
             band_base.mark_area(opacity=0.18, color=AF_COLOURS["dark_grey"]).encode(
                 y="ci_low:Q", y2="ci_high:Q"),
@@ -274,7 +319,7 @@ def scatter_fit(
         trend = "rises" if lo > 0 else "falls" if hi < 0 else "is roughly flat"
         desc_fit = (f"The fitted straight line {trend}: {slope:+.3g} on {yl} per unit of {xl} "
                     f"(95% CI {lo:.3g} to {hi:.3g}). This is an association, not evidence of cause.")
-    chart = alt.layer(*layers, points).properties(width=420, height=320)
+    chart = alt.layer(*layers, points).properties(height=320)
     desc = (f"Scatter plot of {yl} against {xl} for {n} authorities. {desc_fit}")
     return _finish(chart, title or f"{yl} and {xl}",
                    [n_subtitle(n, len(df) - n, "missing either value"), fit_text[0].upper() + fit_text[1:]],
@@ -289,21 +334,28 @@ def scatter_by_region(
     color: str | None = "rating_label",
     labels: Mapping[str, str] | None = None,
     title: str | None = None,
-    columns: int = 3,
+    columns: int = 2,
 ) -> alt.FacetChart:
     """Small multiples: one scatter of ``y`` against ``x`` per region, shared axes."""
     pts = _points_frame(df, x, y, color, extra=["region"]).dropna(subset=["region"])
+    pts["panel"] = [wrap_label(r, 20) for r in pts["region"].astype(str)]
     xl, yl = variable_label(x, labels), variable_label(y, labels)
+    xt, yt = axis_title(x, labels), axis_title(y, labels)
     tooltip = [alt.Tooltip("name:N", title="Authority"), alt.Tooltip("region:N", title="Region"),
-               alt.Tooltip(f"{x}:Q", title=xl), alt.Tooltip(f"{y}:Q", title=yl)]
+               alt.Tooltip(f"{x}:Q", title=xt, format=number_format(pts[x])),
+               alt.Tooltip(f"{y}:Q", title=yt, format=number_format(pts[y]))]
     if _is_rating(color):
         tooltip.append(alt.Tooltip("rating_label:N", title="Rating"))
-    chart = alt.Chart(pts).mark_point(size=45, opacity=0.9).encode(
-        x=alt.X(f"{x}:Q", title=xl, scale=alt.Scale(zero=False)),
-        y=alt.Y(f"{y}:Q", title=yl, scale=alt.Scale(zero=False)),
+    # A facet cannot fill its container, so the panels are sized for a phone (two across fit
+    # 390 px) and the axis titles wrapped to the panel width.
+    chart = alt.Chart(pts).mark_point(size=35, opacity=0.9).encode(
+        x=alt.X(f"{x}:Q", title=_wrapped_title(xt, 2 * 22), scale=alt.Scale(zero=False)),
+        y=alt.Y(f"{y}:Q", title=_wrapped_title(yt, 28), scale=alt.Scale(zero=False)),
         tooltip=tooltip, **_point_encoding(color, labels),
-    ).properties(width=170, height=140).facet(
-        facet=alt.Facet("region:N", title=None, sort=sorted(pts["region"].unique())),
+    ).properties(width=112, height=110).facet(
+        facet=alt.Facet("panel:N", title=None,
+                        sort=[wrap_label(r, 20) for r in sorted(pts["region"].unique())],
+                        header=alt.Header(labelExpr=WRAPPED_LABEL_EXPR)),
         columns=columns,
     )
     per = pts["region"].value_counts()
@@ -338,13 +390,19 @@ def estimate_bars(
         raise ValueError(f"results lack columns {sorted(missing)}")
     r = results.copy()
     r["label"] = [variable_label(str(v), labels) for v in r[label_col]]
-    r["text"] = [f"{e:.2f} ({lo:.2f} to {hi:.2f})" if np.isfinite(lo) and np.isfinite(hi)
-                 else (f"{e:.2f} (no interval: too few)" if np.isfinite(e) else "not estimated")
+    f = "{:" + number_format(r[["estimate", "ci_low", "ci_high"]].to_numpy().ravel()) + "}"
+    r["text"] = [f"{f.format(e)} ({f.format(lo)} to {f.format(hi)})"
+                 if np.isfinite(lo) and np.isfinite(hi)
+                 else (f"{f.format(e)} (no interval: too few)" if np.isfinite(e) else "not estimated")
                  for e, lo, hi in zip(r["estimate"], r["ci_low"], r["ci_high"], strict=True)]
-    r["text_x"] = r[["estimate", "ci_high"]].max(axis=1)
-    r = r[["label", "estimate", "ci_low", "ci_high", "text", "text_x", "n"]]
-    order = r["label"].tolist()
-    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=280))
+    # Each row's axis label: the name wrapped onto lines (never cut), then the value and interval,
+    # so the numbers sit with their name at any width (no text past the plot's edge).
+    r["row"] = [wrap_label(lab, 32) + LINE_BREAK + t for lab, t in zip(r["label"], r["text"], strict=True)]
+    r = r[["label", "estimate", "ci_low", "ci_high", "text", "row", "n"]]
+    order = r["row"].tolist()
+    lines = max(row.count(LINE_BREAK) + 1 for row in order) if order else 1
+    y = alt.Y("row:N", sort=order, title=None,
+              axis=alt.Axis(labelExpr=WRAPPED_LABEL_EXPR, labelPadding=6, labelBaseline="middle"))
     xs = alt.Scale(zero=False, nice=True)
     base = alt.Chart(r).encode(y=y)
     bars = base.mark_errorbar(ticks=True, color=AF_COLOURS["dark_blue"]).encode(
@@ -353,12 +411,11 @@ def estimate_bars(
         x=alt.X("estimate:Q", scale=xs),
         tooltip=[alt.Tooltip("label:N", title="Variable"), alt.Tooltip("text:N", title=estimate_name),
                  alt.Tooltip("n:Q", title="Authorities")])
-    text = base.mark_text(align="left", dx=8).encode(x=alt.X("text_x:Q", scale=xs), text="text:N")
-    layers = [bars, dots, text]
+    layers = [bars, dots]
     if reference is not None:
         layers.insert(0, alt.Chart(pd.DataFrame({"ref": [reference]})).mark_rule(
             color=AF_COLOURS["dark_grey"], strokeDash=[4, 3]).encode(x=alt.X("ref:Q", scale=xs)))
-    chart = alt.layer(*layers).properties(width=420, height=alt.Step(30))
+    chart = alt.layer(*layers).properties(height=alt.Step(15 * lines + 12))
     n_lo, n_hi = int(results["n"].min()), int(results["n"].max())
     m_lo, m_hi = int(results["n_missing"].min()), int(results["n_missing"].max())
     n_txt = f"{n_lo}" if n_lo == n_hi else f"{n_lo}-{n_hi}"
@@ -380,13 +437,14 @@ def _strip(d: pd.DataFrame, group: str, order: Sequence[str], y: str, group_titl
     a sentence of the group medians. ``d`` has name, rating_label, ``group`` and ``y``."""
     d = d.copy()
     d["jitter"] = np.random.default_rng(seed).uniform(-0.3, 0.3, len(d)).round(3)
-    yl = variable_label(y, labels)
+    yl = axis_title(y, labels)
+    # One word a line: the group names stay whole however narrow the bands get.
     x = alt.X(f"{group}:N", sort=list(order), title=group_title or None,
-              axis=alt.Axis(labelAngle=0, labelLimit=200))
+              axis=alt.Axis(labelAngle=0, labelExpr="split(datum.label, ' ')"))
     box = alt.Chart(d).mark_boxplot(extent="min-max", opacity=0.35, color=AF_COLOURS["dark_grey"],
-                                    size=50).encode(x=x, y=alt.Y(f"{y}:Q", title=yl))
+                                    size=40).encode(x=x, y=alt.Y(f"{y}:Q", title=yl))
     tips = [alt.Tooltip("name:N", title="Authority"), alt.Tooltip("rating_label:N", title="Rating"),
-            alt.Tooltip(f"{y}:Q", title=yl)]
+            alt.Tooltip(f"{y}:Q", title=yl, format=number_format(d[y]))]
     if group != "rating_label":
         tips.insert(1, alt.Tooltip(f"{group}:N", title=group_title))
     pts = alt.Chart(d).mark_point(size=40, opacity=0.9).encode(
@@ -395,7 +453,7 @@ def _strip(d: pd.DataFrame, group: str, order: Sequence[str], y: str, group_titl
     med = d.groupby(group, observed=True)[y].agg(["median", "size"])
     medians = ", ".join(f"{g} {med.loc[g, 'median']:.0f} (n = {int(med.loc[g, 'size'])})"
                         for g in order if g in med.index)
-    return alt.layer(box, pts).properties(width=420, height=300), medians
+    return alt.layer(box, pts).properties(height=300), medians
 
 
 def rating_strip(
@@ -466,7 +524,7 @@ def publication_timeline(
                  alt.Tooltip("rating_label:N", title="Rating"), alt.Tooltip("n:Q", title="Count")])
     xt = alt.X("month:T", timeUnit="yearmonth", bandPosition=0.5)
     text = alt.Chart(totals).mark_text(dy=-6).encode(x=xt, y="n:Q", text="n:Q")
-    chart = alt.layer(bars, text).properties(width=480, height=260)
+    chart = alt.layer(bars, text).properties(height=260)
     if len(d):
         first, last = d["month"].min(), d["month"].max()
         busiest = totals.loc[totals["n"].idxmax()]
@@ -486,8 +544,11 @@ def side_by_side(left: alt.TopLevelMixin, right: alt.TopLevelMixin, *, title: st
     """Two charts next to each other (e.g. a context map beside the rating map), each keeping
     its own title and key; the text alternative joins both charts' descriptions."""
     desc = f"Two charts side by side. Left: {alt_text(left)} Right: {alt_text(right)}"
-    chart = alt.hconcat(left, right, spacing=30).resolve_scale(color="independent", shape="independent",
-                                                              size="independent")
-    # Keys go under each chart so the pair fits a report page (60rem) without scrolling.
-    return chart.properties(title=alt.Title(text=title), description=desc).configure_legend(
-        orient="bottom", direction="vertical", titleLimit=320, labelLimit=260)
+    parts = []
+    for c in (left, right):
+        c = c.copy(deep=False)
+        c.autosize = alt.Undefined
+        parts.append(c)
+    chart = alt.vconcat(*parts, spacing=30).resolve_scale(color="independent", shape="independent",
+                                                         size="independent")
+    return chart.properties(title=chart_title(title), description=desc, autosize=FIT_WIDTH)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 import altair as alt
 import numpy as np
@@ -23,6 +24,9 @@ from lahelpers.framework import (
 THEME_NAME = "lahelpers"
 FONT = "Arial, Helvetica, sans-serif"
 TEXT_COLOUR = "#0B0C0C"
+#: Longest axis label in pixels before Vega cuts it with an ellipsis. Builders wrap longer
+#: labels onto several lines (:func:`wrap_label`) so no label is ever cut.
+LABEL_LIMIT = 400
 
 #: Analysis Function categorical colours, in the order the guidance recommends using them.
 AF_COLOURS: dict[str, str] = {
@@ -36,38 +40,50 @@ AF_COLOURS: dict[str, str] = {
 
 #: Rating colours, worst -> best, and the neutral grey for authorities not yet rated.
 #:
-#: How chosen: a diverging orange -> blue scheme (the red-green axis is the one lost in
-#: deuteranopia and protanopia; the blue-yellow axis survives), anchored on the Analysis Function
-#: dark blue (#12436D, Outstanding) and orange (#F46A25, Requires improvement), with a dark burnt
-#: orange (#8F2D00, Inadequate) and a light blue (#6BACE6, Good). Lightness separates the two
-#: colours on each side (CIELAB L* 33 vs 61 on the orange side, 27 vs 68 on the blue side) and hue
-#: separates the sides, so ratings stay distinct in greyscale-ish print within a side and across
-#: sides. Checked by simulating protanopia, deuteranopia and tritanopia (Machado et al. 2009,
-#: severity 1, in linear RGB) and measuring CIELAB distances (CIE76): every pair of the five
-#: colours, including the grey (#BFBFBF, L* 77), stays at least 29 apart (normal vision 33;
-#: deuteranopia 34; protanopia 32), far above the ~10 where colours start to be confused.
-#: ``tests/test_charts.py`` repeats that check.
+#: How chosen: lightness carries the order, hue the side. From Outstanding to Inadequate the
+#: colours get strictly lighter (CIELAB L* 23, 35, 49, 60: more than 10 apart, and still more
+#: than 10 apart when protanopia and deuteranopia are simulated), so the four read in order in
+#: greyscale print and for every kind of colour vision. The hue runs from a dark navy
+#: (#0A347A, Outstanding) and a teal blue (#0D5876, Good) to a purple (#9F51C4, Requires
+#: improvement) and a tan (#BC864B, Inadequate): blue against yellow-brown is the axis that
+#: deuteranopia and protanopia keep. Picked by searching sRGB for the set with the largest
+#: smallest CIE76 distance between any two of the five colours (grey included) under normal
+#: vision and simulated protanopia and deuteranopia (Machado et al. 2009): 23.7, where ~2.3 is
+#: just noticeable. Every colour, the grey included, has a contrast of at least 3:1 on white
+#: (WCAG 2.1 non-text contrast, 1.4.11), so no mark is faint. The grey (#8C8C8C) has no hue and
+#: its own marker shape. ``tests/test_charts.py`` computes all of this from the hex values.
 RATING_COLOURS: dict[str, str] = dict(
-    zip(RATINGS, ("#8F2D00", "#F46A25", "#6BACE6", "#12436D"), strict=True)
+    zip(RATINGS, ("#BC864B", "#9F51C4", "#0D5876", "#0A347A"), strict=True)
 )
-NOT_RATED_COLOUR = "#BFBFBF"
+NOT_RATED_COLOUR = "#8C8C8C"
+#: Colour of a missing cell (e.g. a quality statement with no published score): the same grey.
+MISSING_COLOUR = NOT_RATED_COLOUR
 #: Marker shapes per rating, so points and map markers do not rely on colour alone.
 RATING_SHAPES: dict[str, str] = dict(
     zip(RATINGS, ("triangle-down", "diamond", "square", "triangle-up"), strict=True)
 )
 NOT_RATED_SHAPE = "circle"
-#: Text colour with enough contrast on each rating colour (heatmap cells).
-_ON_COLOUR = {"#8F2D00": "white", "#F46A25": TEXT_COLOUR, "#6BACE6": TEXT_COLOUR,
-              "#12436D": "white", NOT_RATED_COLOUR: TEXT_COLOUR}
+#: Text colour with enough contrast (WCAG 4.5:1) on each rating colour (heatmap cells).
+_ON_COLOUR = {"#BC864B": TEXT_COLOUR, "#9F51C4": "white", "#0D5876": "white",
+              "#0A347A": "white", NOT_RATED_COLOUR: TEXT_COLOUR}
 
 
 def _theme() -> dict:
-    """The house theme: Analysis Function colours and fonts, no chart junk."""
+    """The house theme: Analysis Function colours and fonts, no chart junk.
+
+    ``aria: false`` on every mark, axis and legend: Vega would otherwise give each mark its own
+    ``aria-label`` ("properties.value: 3.44786369366", 1,441 of them on the heat map), which a
+    screen reader reads out one by one. A chart is read by its one ``description`` instead
+    (every builder sets it; the page puts it on the chart's container). Keys sit under the
+    chart so a chart that fills its container (``width="container"``) keeps its plot wide on
+    a phone.
+    """
+    no_aria = {"aria": False}
     axis = {
         "labelFont": FONT, "titleFont": FONT, "labelFontSize": 12, "titleFontSize": 13,
         "labelColor": TEXT_COLOUR, "titleColor": TEXT_COLOUR, "titleFontWeight": "normal",
         "domainColor": AF_COLOURS["dark_grey"], "tickColor": AF_COLOURS["dark_grey"],
-        "gridColor": "#E5E5E5",
+        "gridColor": "#E5E5E5", "labelLimit": LABEL_LIMIT, "titleLimit": 0, **no_aria,
     }
     return {
         "config": {
@@ -77,7 +93,7 @@ def _theme() -> dict:
             "title": {
                 "font": FONT, "fontSize": 16, "fontWeight": "bold", "color": TEXT_COLOUR,
                 "subtitleFont": FONT, "subtitleFontSize": 13, "subtitleColor": "#3D3D3D",
-                "anchor": "start", "offset": 12,
+                "anchor": "start", "offset": 12, **no_aria,
             },
             "axis": axis,
             "axisX": {"grid": False},
@@ -86,18 +102,21 @@ def _theme() -> dict:
             "legend": {
                 "labelFont": FONT, "titleFont": FONT, "labelFontSize": 12, "titleFontSize": 13,
                 "labelColor": TEXT_COLOUR, "titleColor": TEXT_COLOUR, "titleFontWeight": "normal",
-                "orient": "right", "labelLimit": 260,
+                "orient": "bottom", "direction": "vertical", "labelLimit": 0, "titleLimit": 0,
+                **no_aria,
             },
             "header": {
                 "labelFont": FONT, "titleFont": FONT, "labelFontSize": 13, "titleFontSize": 13,
-                "labelColor": TEXT_COLOUR, "titleColor": TEXT_COLOUR,
+                "labelColor": TEXT_COLOUR, "titleColor": TEXT_COLOUR, "labelLimit": 0,
             },
             "range": {"category": list(AF_COLOURS.values())},
-            "text": {"font": FONT, "fontSize": 12, "color": TEXT_COLOUR},
-            "bar": {"color": AF_COLOURS["dark_blue"]},
-            "line": {"color": AF_COLOURS["dark_blue"], "strokeWidth": 2},
-            "point": {"color": AF_COLOURS["dark_blue"], "filled": True, "size": 50},
-            "area": {"color": AF_COLOURS["dark_blue"]},
+            "mark": {**no_aria},
+            **{m: {**no_aria} for m in ("rect", "rule", "tick", "geoshape", "circle", "square")},
+            "text": {"font": FONT, "fontSize": 12, "color": TEXT_COLOUR, **no_aria},
+            "bar": {"color": AF_COLOURS["dark_blue"], **no_aria},
+            "line": {"color": AF_COLOURS["dark_blue"], "strokeWidth": 2, **no_aria},
+            "point": {"color": AF_COLOURS["dark_blue"], "filled": True, "size": 50, **no_aria},
+            "area": {"color": AF_COLOURS["dark_blue"], **no_aria},
         }
     }
 
@@ -139,6 +158,72 @@ def _fmt(value: object, fmt: str = "{:g}", missing: str = "not known") -> str:
     return fmt.format(value)
 
 
+#: Separator of the lines of a wrapped axis label (see :func:`wrap_label`); Vega splits on it.
+LINE_BREAK = "\n"
+#: Axis ``labelExpr`` that draws a label wrapped by :func:`wrap_label` on several lines.
+WRAPPED_LABEL_EXPR = "split(datum.label, '\\n')"
+
+
+def wrap_label(text: str, width: int = 24) -> str:
+    """``text`` broken at spaces into lines of at most ``width`` characters (a longer word gets
+    a line of its own), joined by :data:`LINE_BREAK`. Used for axis labels drawn with
+    :data:`WRAPPED_LABEL_EXPR`, so a long label is never cut (cut labels can read the same)."""
+    import textwrap
+
+    lines = textwrap.wrap(str(text), width=width, break_long_words=False, break_on_hyphens=False)
+    return LINE_BREAK.join(lines) if lines else str(text)
+
+
+@lru_cache(maxsize=1)
+def _variable_units() -> dict[str, str]:
+    """Each context variable's unit from ``load.variables()`` (``data/processed/variables.csv``),
+    or an empty dict before the data are built."""
+    try:
+        from lahelpers import load  # imported late: load imports the framework
+
+        v = load.variables()
+        return {str(c): str(u) for c, u in zip(v["column"], v["unit"], strict=True)
+                if isinstance(u, str) and u.strip()}
+    except Exception:  # noqa: BLE001 - no processed data yet: no units, labels still work
+        return {}
+
+
+#: Units that say nothing an axis title does not (a category has no unit).
+_SILENT_UNITS = {"category", "rank", "score"}
+
+
+def axis_title(col: str, labels: Mapping[str, str] | None = None) -> str:
+    """A column's label with its unit, e.g. ``"Population density (people per sq km)"``.
+
+    The unit comes from ``variables.csv``; it is left out when the label already states it
+    (``"... (%)"``), when it adds nothing (category, rank, plain score) or when unknown.
+    """
+    label = variable_label(col, labels)
+    unit = _variable_units().get(col, "")
+    if not unit or unit in _SILENT_UNITS or unit.lower() in label.lower():
+        return label
+    if unit == "%" and "%" in label:
+        return label
+    return f"{label} ({unit})"
+
+
+def number_format(values: Sequence[float] | pd.Series | np.ndarray) -> str:
+    """A d3 (and Python) number format with sensible decimals for these values, by their
+    typical (median absolute) size: ``,.0f`` from 100, ``.1f`` from 10, ``.2f`` from 0.1,
+    ``.3f`` below; so tooltips and labels never show false precision like ``22.8812``."""
+    arr = np.abs(pd.to_numeric(pd.Series(np.asarray(values).ravel()), errors="coerce")
+                 .to_numpy(dtype=float))
+    arr = arr[np.isfinite(arr) & (arr > 0)]
+    typical = float(np.median(arr)) if arr.size else 1.0
+    if typical >= 100:
+        return ",.0f"
+    if typical >= 10:
+        return ",.1f"
+    if typical >= 0.1:
+        return ".2f"
+    return ".3f"
+
+
 def _date_text(df: pd.DataFrame) -> pd.Series:
     """Publication date as text honouring ``publication_date_precision`` (day/month/year)."""
     if "publication_date" not in df.columns:
@@ -171,8 +256,38 @@ def n_subtitle(n: int, n_missing: int, missing_what: str = "missing") -> str:
 def _finish(chart: alt.TopLevelMixin, title: str, subtitle: str | Sequence[str],
             description: str) -> alt.TopLevelMixin:
     """Attach title, subtitle and the text alternative (``description``) to a chart."""
-    sub = [subtitle] if isinstance(subtitle, str) else list(subtitle)
-    return chart.properties(title=alt.Title(text=title, subtitle=sub), description=description)
+    return fit_width(chart).properties(title=chart_title(title, subtitle),
+                                       description=description)
+
+
+#: Longest title and subtitle line in characters: about 340 px at the house sizes (16 px bold,
+#: 13 px), so titles fit a 390 px phone screen; longer ones are wrapped, never cut.
+TITLE_CHARS, SUBTITLE_CHARS = 40, 52
+
+
+def chart_title(title: str, subtitle: str | Sequence[str] = ()) -> alt.Title:
+    """A title (and subtitle lines) wrapped to :data:`TITLE_CHARS` / :data:`SUBTITLE_CHARS`."""
+    subs = [subtitle] if isinstance(subtitle, str) else list(subtitle)
+    lines = wrap_label(title, TITLE_CHARS).split(LINE_BREAK)
+    sub_lines = [line for s in subs for line in wrap_label(s, SUBTITLE_CHARS).split(LINE_BREAK)]
+    return alt.Title(text=lines, subtitle=sub_lines) if sub_lines else alt.Title(text=lines)
+
+
+#: Autosize of a chart that fills its container's width: the whole chart (axes, keys and
+#: title included) fits, the plot takes what is left.
+FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
+
+
+def fit_width(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """``chart`` sized to its container's width (``width="container"``, autosize fit-x), so it
+    never overflows a phone screen and uses a wide page. Vega-Lite supports this for single
+    and layered views only; a facet or concatenation is returned as it is (its builder keeps it
+    narrow enough for a 390 px screen), and so is a chart given a width in pixels."""
+    width = getattr(chart, "width", alt.Undefined)
+    if isinstance(chart, (alt.Chart, alt.LayerChart)) and (width is alt.Undefined
+                                                           or width == "container"):
+        return chart.properties(width="container", autosize=FIT_WIDTH)
+    return chart
 
 
 def _rating_tooltip(prefix: str = "") -> list[alt.Tooltip]:
