@@ -140,7 +140,7 @@ def test_spine_positions_centre_the_median_and_scale_by_the_furthest_end() -> No
 def test_spine_chart_has_a_title_and_a_description_from_the_data() -> None:
     chart = charts.spine_chart(_context_rows(), "Testshire")
     spec = chart.to_dict()
-    assert "Testshire" in spec["title"]["text"]
+    assert "Testshire" in " ".join(spec["title"]["text"])
     assert "A 30.0 (rank 1 of 3)" in spec["description"] and "highest in England on a" in spec["description"]
 
 
@@ -148,7 +148,7 @@ def test_score_chart_marks_each_group_by_colour_and_shape() -> None:
     sc = pd.DataFrame({"label": ["QS1 x", "QS2 y"], "kind": ["Statement"] * 2, "score": [3.0, np.nan],
                        "england": [2.5, 2.6], "region": [2.4, 2.7], "peers": [np.nan, 2.0]})
     spec = charts.score_profile(sc, "Testshire", "London").to_dict()
-    assert "1 of 9 statement scores known" in spec["title"]["subtitle"][0]
+    assert "1 of 9 statement scores known" in " ".join(spec["title"]["subtitle"])
     points = spec["layer"][0]["encoding"]
     assert points["shape"]["scale"]["range"][0] == "square"
     assert len(set(points["color"]["scale"]["range"])) == 4

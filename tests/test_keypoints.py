@@ -398,7 +398,10 @@ def test_no_chart_message_is_typed_into_a_notebook(path: Path) -> None:
              for m in re.findall(r"""title=f?["']([^"']*)["']""", c.source)]
     typed += [m for c in nb.cells if c.cell_type == "code"
               for m in re.findall(r"""headline\([^"']*["']([^"']*)["']""", c.source)]
-    assert typed and not [t for t in typed if _MESSAGE.search(t)], typed
+    # The authority profile types no title at all (its charts' titles come from lahelpers.authority);
+    # every other notebook types some, so the check below has something to read.
+    assert typed or path.stem == "authority_profile", "no typed title found: is the pattern stale?"
+    assert not [t for t in typed if _MESSAGE.search(t)], typed
 
 
 def test_rendered_titles_state_the_computed_message(pages, kp_run) -> None:

@@ -24,9 +24,9 @@ from lahelpers.charts.theme import AF_COLOURS, TEXT_COLOUR, _finish
 #: Colours of the spine's parts (greys for England, turquoise for similar authorities).
 SPINE_COLOURS = {"range": "#D9D9D9", "middle": "#8C8C8C", "peers": AF_COLOURS["turquoise"],
                  "authority": AF_COLOURS["dark_blue"], "median": TEXT_COLOUR}
-#: Width of the plotting area in px (the labels add ~250 px; a narrower screen scrolls the chart
-#: inside its box). A fixed width: "container" needs the page's chart box to have a width.
-PLOT_WIDTH = 300
+#: Width of the chart: its container's (the house ``fit_width``), so it fits a phone screen; the
+#: page's chart box is a full-width block (report.css), so "container" resolves to a width.
+PLOT_WIDTH = "container"
 #: Who each point of the score chart stands for: (colour, shape, size).
 SCORE_MARKS = {
     "This authority": (AF_COLOURS["dark_blue"], "square", 170),
