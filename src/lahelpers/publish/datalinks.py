@@ -67,7 +67,7 @@ SHORT_NAMES: dict[str, str] = {
 _CQC_FIELDS = re.compile(
     r"^(rating|rating_label|rating_basis|overall_pct|overall_text|overall %|cqc rating|rating|"
     r"publication_date|published|cqc_status|qs[1-9]|qs[1-9]\b.*|theme.*|overall score.*|"
-    r"mean score.*|score)$",
+    r"mean score.*|score|outstanding|good|requires improvement|inadequate|not yet in our data)$",
     re.I,
 )
 
@@ -89,7 +89,16 @@ FIELD_LABELS: dict[str, str] = {
     "lon": "Longitude",
     "count": "Authorities",
     "value": "Value",
+    "overall_text": "Overall score (as shown)",
+    "published": "Published",
 }
+#: A chart whose title or description speaks of CQC's ratings or scores draws on them even when
+#: its data hold only estimates (e.g. correlations of context measures with the overall score).
+_MENTIONS_CQC = re.compile(r"\b(CQC|ratings?|scores?|QS[1-9]|overall %)", re.I)
+#: Field order in a CSV: what a row is about first, then the estimate and its interval, then
+#: the rest in the chart's order.
+_FIELD_ORDER = ("name", "code", "region", "group", "label", "outcome", "predictor", "rating_label",
+                "rating", "estimate", "ci_low", "ci_high", "n")
 #: Fields only there to place text or marks on a chart (not data a reader wants).
 _HELPER_FIELDS = {"text_x", "text", "ref", "label_y", "y_text", "shape", "order", "sort"}
 #: Fields that identify what a row is about: a dataset with one is a chart's main data.
@@ -253,14 +262,90 @@ def _score(rows: list[dict[str, Any]], topo: str | None) -> tuple[int, int, int,
     )
 
 
+#: A text copy of numbers made for a chart label, e.g. "10 (40%)" or "0.05 (-0.23 to 0.33)".
+_FORMATTED_NUMBERS = re.compile(r"^[-+\u2212]?\d[\d.,]*%?(?: \([^)]*\))?$")
+
+
+def _is_label_text(rows: Sequence[Mapping[str, Any]], field: str) -> bool:
+    """True when every value of ``field`` is a number written out for a label on the chart
+    (the numbers themselves are other fields, so the text is left out of the CSV)."""
+    values = [r.get(field) for r in rows if r.get(field) is not None]
+    return bool(values) and all(isinstance(v, str) and _FORMATTED_NUMBERS.match(v) for v in values)
+
+
+def _merge_maps(maps: Sequence[Sequence[Mapping[str, Any]]]) -> list[dict[str, Any]]:
+    """The authorities of several maps as one row each (joined on ``code``, else ``name``); a
+    field two maps share with different values is kept from each, the second as ``field (2)``."""
+    key = "code" if all("code" in r for rows in maps for r in rows) else "name"
+    merged: dict[Any, dict[str, Any]] = {}
+    for i, rows in enumerate(maps, start=1):
+        for r in rows:
+            row = merged.setdefault(r.get(key), {})
+            for f, v in r.items():
+                if f in row and row[f] != v:
+                    row[f"{f} ({i})"] = v
+                else:
+                    row.setdefault(f, v)
+    return list(merged.values())
+
+
+def _ordered(fields: Sequence[str]) -> list[str]:
+    """Fields in :data:`_FIELD_ORDER` first, the others after in their own order."""
+    first = [f for f in _FIELD_ORDER if f in fields]
+    return first + [f for f in fields if f not in first]
+
+
+#: Generic field names a chart's legend or axis title names better (a map's "value").
+_GENERIC_FIELDS = ("value",)
+
+
+def _encoding_titles(spec: Mapping[str, Any]) -> dict[str, dict[str, str]]:
+    """``{dataset name: {generic field: its legend or axis title}}`` from the spec's encodings,
+    so a map's ``value`` is named after what it shows (e.g. "Deprivation: IMD 2025 average score")."""
+    out: dict[str, dict[str, str]] = {}
+
+    def walk(node: Any, data_name: str | None) -> None:
+        if not isinstance(node, dict):
+            return
+        data = node.get("data")
+        if isinstance(data, dict) and data.get("name"):
+            data_name = data["name"]
+        for channel in (node.get("encoding") or {}).values():
+            if not isinstance(channel, dict) or not isinstance(channel.get("field"), str):
+                continue
+            field = channel["field"].removeprefix("properties.")
+            title = channel.get("title")
+            for key in ("legend", "axis"):
+                if not title and isinstance(channel.get(key), dict):
+                    title = channel[key].get("title")
+            if field in _GENERIC_FIELDS and isinstance(title, str) and title and data_name:
+                out.setdefault(data_name, {})[field] = title
+        for key in ("layer", "hconcat", "vconcat", "concat"):
+            for sub in node.get(key) or []:
+                walk(sub, data_name)
+        walk(node.get("spec"), data_name)
+
+    walk(spec, None)
+    return out
+
+
 @functools.lru_cache(maxsize=64)
 def _chart_data_cached(spec_json: str) -> tuple[tuple[str, ...], tuple[tuple[Any, ...], ...], str | None]:
     spec = json.loads(spec_json)
     sets = _datasets(spec)
     if not sets:
         return (), (), None
-    rows, topo = max(sets.values(), key=lambda v: _score(*v))
-    fields = tuple(f for f in _fields(rows) if f not in _HELPER_FIELDS)
+    for name, names in _encoding_titles(spec).items():
+        if name in sets:
+            rows, topo = sets[name]
+            sets[name] = ([{names.get(k, k): v for k, v in r.items()} for r in rows], topo)
+    maps = [rows for rows, topo in sets.values() if topo == "authorities" and rows]
+    if len(maps) > 1:  # maps side by side: one row per authority with every map's values
+        rows, topo = _merge_maps(maps), "authorities"
+    else:
+        rows, topo = max(sets.values(), key=lambda v: _score(*v))
+    fields = tuple(_ordered([f for f in _fields(rows)
+                             if f not in _HELPER_FIELDS and not _is_label_text(rows, f)]))
     return fields, tuple(tuple(r.get(f) for f in fields) for r in rows), topo
 
 
@@ -281,10 +366,13 @@ def chart_sources(spec: Mapping[str, Any]) -> list[str]:
     extra = []
     if topo is not None:
         extra.append(BOUNDARY_SOURCES["authorities"])
-    text = json.dumps(spec.get("datasets") or {})[:200_000]
-    if '"regions"' in text and '"Topology"' in text:
+    if any(topo == "regions" for _rows, topo in _datasets(spec).values()):
         extra.append(BOUNDARY_SOURCES["regions"])
-    return sources_for(fields, rows, extra)
+    found = sources_for(fields, rows, extra)
+    words = f"{chart_title(spec)} {spec.get('description') or ''}"
+    if CQC_SOURCE not in found and _MENTIONS_CQC.search(words):
+        found.insert(0, CQC_SOURCE)
+    return found
 
 
 # --------------------------------------------------------------------------------------------

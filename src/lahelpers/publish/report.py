@@ -333,6 +333,9 @@ def _error_cell_index(nb: nbformat.NotebookNode) -> int | None:
     return None
 
 
+_MD_HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$", re.M)
+
+
 def _explicit_sources(out: Mapping[str, Any]) -> list[str] | None:
     """Sources a notebook named for an output (``charts.show(..., sources=...)``), else None."""
     meta = (out.get("metadata") or {}).get(datalinks.METADATA_KEY) or {}
@@ -358,7 +361,11 @@ def prepare_notebook(
     """
     nb = copy.deepcopy(nb)
     charts = files = 0
+    heading = "table"  # the last heading above, to name an uncaptioned table's CSV file
     for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            found = _MD_HEADING.findall(cell.source)
+            heading = found[-1] if found else heading
         if cell.cell_type != "code":
             continue
         outputs = []
@@ -383,7 +390,7 @@ def prepare_notebook(
                 elif table is not None and "text/html" in out.data:
                     files += 1
                     payload = json.loads(table) if isinstance(table, str) else dict(table)
-                    href = _csv_href(page, files, payload.get("caption") or "table")
+                    href = _csv_href(page, files, payload.get("caption") or heading)
                     if href is not None and downloads is not None:
                         text = datalinks.csv_text(payload.get("columns", []), payload.get("rows", []))
                         downloads.append(Download(href, text, len(payload.get("rows", []))))
