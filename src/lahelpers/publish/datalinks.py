@@ -91,6 +91,9 @@ FIELD_LABELS: dict[str, str] = {
     "value": "Value",
     "overall_text": "Overall score (as shown)",
     "published": "Published",
+    "score": "Score",
+    "statement": "Quality statement",
+    "month": "Month",
 }
 #: A chart whose title or description speaks of CQC's ratings or scores draws on them even when
 #: its data hold only estimates (e.g. correlations of context measures with the overall score).
@@ -100,7 +103,8 @@ _MENTIONS_CQC = re.compile(r"\b(CQC|ratings?|scores?|QS[1-9]|overall %)", re.I)
 _FIELD_ORDER = ("name", "code", "region", "group", "label", "outcome", "predictor", "rating_label",
                 "rating", "estimate", "ci_low", "ci_high", "n")
 #: Fields only there to place text or marks on a chart (not data a reader wants).
-_HELPER_FIELDS = {"text_x", "text", "ref", "label_y", "y_text", "shape", "order", "sort"}
+_HELPER_FIELDS = {"text_x", "text", "ref", "label_y", "y_text", "shape", "order", "sort", "jitter",
+                  "text_colour", "text_color", "rank"}
 #: Fields that identify what a row is about: a dataset with one is a chart's main data.
 _ID_FIELDS = ("name", "code", "label", "outcome", "rating_label", "group", "region", "authority")
 
@@ -329,12 +333,12 @@ def _encoding_titles(spec: Mapping[str, Any]) -> dict[str, dict[str, str]]:
     return out
 
 
-@functools.lru_cache(maxsize=64)
-def _chart_data_cached(spec_json: str) -> tuple[tuple[str, ...], tuple[tuple[Any, ...], ...], str | None]:
-    spec = json.loads(spec_json)
-    sets = _datasets(spec)
+def _main_data(spec: Mapping[str, Any], sets: dict[str, tuple[list[dict[str, Any]], str | None]]
+               ) -> tuple[list[str], list[dict[str, Any]], str | None]:
+    """The chart's main data from its datasets: ``(fields, rows, TopoJSON object or None)``."""
     if not sets:
-        return (), (), None
+        return [], [], None
+    sets = dict(sets)
     for name, names in _encoding_titles(spec).items():
         if name in sets:
             rows, topo = sets[name]
@@ -344,35 +348,44 @@ def _chart_data_cached(spec_json: str) -> tuple[tuple[str, ...], tuple[tuple[Any
         rows, topo = _merge_maps(maps), "authorities"
     else:
         rows, topo = max(sets.values(), key=lambda v: _score(*v))
-    fields = tuple(_ordered([f for f in _fields(rows)
-                             if f not in _HELPER_FIELDS and not _is_label_text(rows, f)]))
-    return fields, tuple(tuple(r.get(f) for f in fields) for r in rows), topo
+    fields = _ordered([f for f in _fields(rows) if f not in _HELPER_FIELDS and not _is_label_text(rows, f)])
+    return fields, [{f: r.get(f) for f in fields} for r in rows], topo
 
 
 def chart_data(spec: Mapping[str, Any]) -> tuple[list[str], list[dict[str, Any]], str | None]:
     """The data behind a chart: ``(fields, rows, TopoJSON object or None)``.
 
-    The main inline dataset (see :func:`_score`); for a map, its authorities' properties.
-    Helper fields that only place text or reference marks are left out.
+    The main inline dataset (see :func:`_score`); for a map, its authorities' properties (maps
+    side by side: merged, each value named after its legend). Helper fields that only place
+    text or reference marks are left out.
     """
-    fields, rows, topo = _chart_data_cached(json.dumps(spec, sort_keys=True))
-    return list(fields), [dict(zip(fields, r, strict=True)) for r in rows], topo
+    return _main_data(spec, _datasets(spec))
 
 
-def chart_sources(spec: Mapping[str, Any]) -> list[str]:
+def chart_sources(spec: Mapping[str, Any], *, _sets: dict | None = None) -> list[str]:
     """Derived sources of a chart: its data fields' (and measures') sources, plus boundaries for
-    a map (and region outlines when it draws them)."""
-    fields, rows, topo = chart_data(spec)
+    a map (and region outlines when it draws them), and CQC's ratings when its title or
+    description speaks of them."""
+    sets = _datasets(spec) if _sets is None else _sets
+    fields, rows, topo = _main_data(spec, sets)
     extra = []
     if topo is not None:
         extra.append(BOUNDARY_SOURCES["authorities"])
-    if any(topo == "regions" for _rows, topo in _datasets(spec).values()):
+    if any(t == "regions" for _rows, t in sets.values()):
         extra.append(BOUNDARY_SOURCES["regions"])
     found = sources_for(fields, rows, extra)
     words = f"{chart_title(spec)} {spec.get('description') or ''}"
     if CQC_SOURCE not in found and _MENTIONS_CQC.search(words):
         found.insert(0, CQC_SOURCE)
     return found
+
+
+def chart_download(spec: Mapping[str, Any]) -> tuple[str, int, list[str]]:
+    """Everything the page needs of a chart's data in one pass: ``(CSV text, rows, sources)``."""
+    sets = _datasets(spec)
+    fields, rows, _ = _main_data(spec, sets)
+    text = csv_text([field_label(f) for f in fields], ([r.get(f) for f in fields] for r in rows))
+    return text, len(rows), chart_sources(spec, _sets=sets)
 
 
 # --------------------------------------------------------------------------------------------

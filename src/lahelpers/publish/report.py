@@ -377,12 +377,12 @@ def prepare_notebook(
                     charts += 1
                     files += 1
                     href = _csv_href(page, files, datalinks.chart_title(spec) or "chart")
+                    text, rows, derived = datalinks.chart_download(spec)
                     if href is not None and downloads is not None:
-                        text, rows = datalinks.chart_csv(spec)
                         downloads.append(Download(href, text, rows))
                     sources = _explicit_sources(out)
                     if sources is None:
-                        sources = datalinks.chart_sources(spec)
+                        sources = derived
                     out = nbformat.v4.new_output(
                         "display_data",
                         data={"text/html": chart_html(spec, f"chart-{charts}", source_line_html(sources, href))},
