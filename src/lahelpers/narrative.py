@@ -6,7 +6,6 @@ with a number comes from a function here, so re-running on new data rewrites it.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from datetime import datetime
 from html import escape as html_escape
@@ -262,10 +261,21 @@ def table(df: pd.DataFrame, columns: dict[str, str] | None = None, digits: int =
         "caption": caption,
         "columns": heads,
         "fields": fields,
-        "rows": json.loads(out.to_json(orient="values", date_format="iso", default_handler=str)),
+        "rows": [[_json_value(v) for v in row] for row in out.itertuples(index=False, name=None)],
         "sources": list(sources) if sources is not None else None,
     }
     return Table(html, payload)
+
+
+def _json_value(v):
+    """A cell for the table's attached data: numbers in full, dates as ISO text, missing as None."""
+    if v is None or (not isinstance(v, str) and bool(pd.isna(v))):
+        return None
+    if isinstance(v, (pd.Timestamp, datetime)):
+        return v.isoformat()
+    if isinstance(v, np.generic):
+        return v.item()
+    return v if isinstance(v, (str, int, float, bool)) else str(v)
 
 
 def _cls(kind: str) -> str:
