@@ -122,6 +122,13 @@ def _variables() -> dict[str, dict[str, str]]:
         return {}
 
 
+def _derived_rates() -> dict[str, tuple]:
+    """The rates :mod:`lahelpers.measures` derives (column -> count, denominator, ..., label)."""
+    from lahelpers import measures  # late: measures is a notebook-facing module
+
+    return measures.RATES
+
+
 def _words(text: str) -> set[str]:
     """Lower-case words and numbers of a header (for matching a header to a variable's label)."""
     return set(re.findall(r"[a-z0-9]+", text.lower())) - {"the", "of", "and", "a", "in", "all"}
@@ -135,6 +142,10 @@ def field_sources(field: str) -> list[str]:
     variables = _variables()
     if f in variables and variables[f].get("source_id"):
         return [variables[f]["source_id"]]
+    rates = _derived_rates()
+    if f in rates:  # a rate we derive: its count's source and the population
+        count, denominator = rates[f][:2]
+        return [*field_sources(count), *(s for s in field_sources(denominator) if s not in field_sources(count))]
     for v in variables.values():
         if v.get("label") and v["label"].strip().lower() == f.lower() and v.get("source_id"):
             return [v["source_id"]]
@@ -196,6 +207,8 @@ def field_label(field: str) -> str:
 
     if field in _BUILTIN_LABELS:
         return _BUILTIN_LABELS[field]
+    if field in _derived_rates():
+        return _derived_rates()[field][-1]
     v = _variables().get(field)
     return v["label"] if v and v.get("label") else field
 
@@ -342,6 +355,7 @@ def _main_data(spec: Mapping[str, Any], sets: dict[str, tuple[list[dict[str, Any
     for name, names in _encoding_titles(spec).items():
         if name in sets:
             rows, topo = sets[name]
+            names = {**names, **{f"{k}_text": f"{t} (as shown)" for k, t in names.items()}}
             sets[name] = ([{names.get(k, k): v for k, v in r.items()} for r in rows], topo)
     maps = [rows for rows, topo in sets.values() if topo == "authorities" and rows]
     if len(maps) > 1:  # maps side by side: one row per authority with every map's values
