@@ -9,9 +9,10 @@ The folders follow the data, one way::
     build/     where it is joined: reads every source, joins onto the 153 authorities, validates,
                writes data/processed (and knows when it is up to date)
     (top)      what notebooks import: load, charts, maps, stats, residuals, measures, peers,
-               narrative, profile, framework (facts and labels), wording (the one place that
-               decides "clear", "higher", "stands out" and how numbers read); plus cli, paths,
-               errors, htmlsafe (escaping text from data for HTML and Markdown)
+               narrative, profile, keypoints (each page's opening answer), framework (facts and
+               labels), wording (the one place that decides "clear", "higher", "stands out" and
+               how numbers read); plus cli, paths, errors, htmlsafe (escaping text from data for
+               HTML and Markdown)
     publish/   where pages are made: the runner and the offline HTML report writer
     ratings/   the CQC ratings table this project maintains (data/cqc/assessments.csv): parse CQC's
                report pages, refresh politely from CQC's site, apply a reviewed proposal, say what

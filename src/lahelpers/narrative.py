@@ -400,18 +400,17 @@ def statement_ranking(means: pd.DataFrame, pairs: pd.DataFrame | None = None,
     return Markdown(text)
 
 
+def pair_sides(pairs: pd.DataFrame, col: str) -> tuple[list[str], list[str], list[str]]:
+    """The columns ``col`` is clearly lower than, clearly higher than, and not clearly different
+    from, in paired comparisons (:func:`lahelpers.stats.paired_differences`, after the page's
+    family adjustment): "clearly" by :func:`lahelpers.wording.verdict` only."""
+    return wording.pair_sides(pairs, col)
+
+
 def _pair_verdicts(pairs: pd.DataFrame, col: str, role: str, name) -> str:
     """'Compared on the same authorities, the weakest is clearly lower than 3 of the other 8 (...)'."""
     mine = pairs[(pairs["outcome"] == col) | (pairs["predictor"] == col)]
-    lower, higher, unclear = [], [], []
-    for r in mine.to_dict("records"):
-        other = r["predictor"] if r["outcome"] == col else r["outcome"]
-        res = wording.Result.from_row(r)
-        if wording.verdict(res) != wording.CLEAR:
-            unclear.append(name(other))
-            continue
-        own_lower = (res.estimate < 0) == (r["outcome"] == col)
-        (lower if own_lower else higher).append(name(other))
+    lower, higher, unclear = ([name(c) for c in side] for side in pair_sides(pairs, col))
     n_fam = int(mine["family_n"].iloc[0]) if "family_n" in mine.columns and len(mine) else len(pairs)
     found = []
     if lower:
@@ -498,7 +497,7 @@ def evidence_text(df: pd.DataFrame) -> Markdown:
         basis = rated["rating_basis"].value_counts()
         return Markdown(f"Of the {len(rated)} ratings in our data, "
                         f"{_list(f'{v} {k}' for k, v in basis.items())} (by how we know them).")
-    src = rated["rating_source"].fillna("").astype(str).str.lower()
+    src = _sources(rated)
     groups = {
         "league": ("{} from a third-party league table that states {}", src.str.contains("league table")),
         "news": ("{} stated in news reports, CQC press text or council news",
@@ -525,6 +524,20 @@ def evidence_text(df: pd.DataFrame) -> Markdown:
     elif (counted["news"] + counted["league"]) * 2 > len(rated):
         text += " Most are stated somewhere, though not all in CQC's own words."
     return Markdown(text)
+
+
+def _sources(rated: pd.DataFrame) -> pd.Series:
+    """Each rated authority's rating source, lower case ('' when unknown)."""
+    return rated["rating_source"].fillna("").astype(str).str.lower()
+
+
+def unverified_count(df: pd.DataFrame) -> int:
+    """How many ratings rest only on the unchecked automated keyword scan of CQC's pages (the
+    count :func:`evidence_text` gives)."""
+    rated = df[df["cqc_status"] == "rated"]
+    if "rating_source" not in rated.columns:
+        return int((rated["rating_basis"] == "unverified keyword scrape").sum())
+    return int(_sources(rated).str.contains("scrape").sum())
 
 
 def evidence_table(df: pd.DataFrame) -> pd.DataFrame:

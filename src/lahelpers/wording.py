@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -239,6 +240,7 @@ def _tail(r: Result) -> str:
 def association(r: Result, x: str, y: str, stat: str) -> str:
     """A correlation between two measures across authorities."""
     v = verdict(r)
+    x, y = lower_first(x), lower_first(y)  # mid-sentence: 'higher share of residents ...'
     numbers = estimate_ci(stat, r.estimate, r.ci_low, r.ci_high)
     tail = _tail(r)
     bracket = f"({numbers}{'; ' + tail if tail else ''})"
@@ -284,6 +286,7 @@ def group_test(r: Result, what: str, groups: str, k: int, stat_text: str) -> str
     test, since an effect size bounded at 0 has no reliable interval here."""
     v = verdict(r)
     tail = _tail(r)
+    what, groups = lower_first(what), lower_first(groups)  # mid-sentence
     if v == CLEAR:
         head = f"{what} clearly differed between the {k} groups by {groups}"
     elif v == SUGGESTIVE:
@@ -301,10 +304,41 @@ def _collinear_text(x: str, vif: float, what: str) -> str:
             f"{number(vif, 1)}), so its {what} cannot be told apart from theirs and is not a finding.")
 
 
+#: How a unit of ``load.variables()`` reads after a number (units not listed read as given).
+UNIT_WORDS = {"%": "percentage points", "score": "points", "category": "", "rank": "places"}
+
+
+@lru_cache(maxsize=1)
+def _units() -> dict[str, str]:
+    """Each variable's unit, by its label (``load.variables()``); empty without processed data."""
+    try:
+        from lahelpers import load  # late: load imports framework, which nothing here needs first
+
+        v = load.variables()
+        return {str(lab): str(u) for lab, u in zip(v["label"], v["unit"], strict=True)
+                if isinstance(u, str) and u}
+    except Exception:  # noqa: BLE001 - no units known just means numbers without them
+        return {}
+
+
+def sd_text(sd: float, label: str) -> str:
+    """A standard deviation as read, with the measure's unit: '7.38 percentage points',
+    '12,345 people', '4.1 points'; large values without false decimals."""
+    if not _finite(sd):
+        return "not known"
+    value = f"{sd:,.0f}" if abs(sd) >= 100 else f"{sd:.3g}"
+    unit = _units().get(str(label), "")
+    unit = UNIT_WORDS.get(unit, unit)
+    if unit.startswith("£"):
+        return f"£{value}{unit[1:]}"
+    return f"{value} {unit}".strip()
+
+
 def _per_sd_head(r: Result, x: str, y: str, sd: float, effect: str, bracket: str) -> str:
     """The heart of a per-1-SD sentence, its words decided by :func:`verdict`: ``effect`` is what
     higher ``x`` went with (e.g. "higher odds of a better QS3")."""
-    per = f"each 1 standard deviation ({sd:.3g}) higher {x}"
+    per = f"each 1 standard deviation ({sd_text(sd, x)}) higher {lower_first(x)}"
+    x, y = lower_first(x), lower_first(y)
     v = verdict(r)
     if v == CLEAR:
         return f"{per} clearly went with {effect} {bracket}"
@@ -328,7 +362,7 @@ def odds_ratio(r: Result, x: str, y: str, sd: float, adjusted_for: str = "", vif
                       f"({p_text(alone.p)}).")
     if collinear(vif):
         return _collinear_text(x, vif, f"adjusted {numbers} ({tail})") + alone_text
-    effect = f"{direction(r, 'higher', 'lower')} odds of a better {y}"
+    effect = f"{direction(r, 'higher', 'lower')} odds of a better {lower_first(y)}"
     head = _per_sd_head(r, x, y, sd, effect, f"({numbers}; {tail}){held}")
     return (f"Across {r.n} authorities, {head}; an association, not evidence of cause{small(r.n)}."
             f"{alone_text}")
@@ -340,7 +374,7 @@ def coefficient(r: Result, x: str, y: str, sd: float, vif: float = float("nan"))
     if collinear(vif):
         return _collinear_text(x, vif, f"coefficient ({numbers}; {p_text(r.p)})")
     bracket = f"({numbers}; {p_text(r.p)}) holding the other measures fixed"
-    head = _per_sd_head(r, x, y, sd, f"{direction(r)} {y}", bracket)
+    head = _per_sd_head(r, x, y, sd, f"{direction(r)} {lower_first(y)}", bracket)
     return f"Across {r.n} authorities, {head}; an association, not evidence of cause{small(r.n)}."
 
 
@@ -384,3 +418,236 @@ def clean(values: Iterable[float]) -> np.ndarray:
     """Floats with negative zeros (and values that round to zero at 2 dp) set to 0.0."""
     a = np.asarray(list(values), float)
     return np.where(np.isfinite(a) & (np.round(a, 2) == 0), 0.0, a)
+
+
+# --------------------------------------------------------------------------------------------
+# Key points and chart titles: a family of results in a few words
+# --------------------------------------------------------------------------------------------
+
+
+def short_label(label: str) -> str:
+    """A label short enough for a title: 'QS4 Care provision, ...' -> 'QS4'; others unchanged."""
+    head = str(label).split(" ", 1)[0]
+    return head if head[:2] == "QS" and head[2:].isdigit() else str(label)
+
+
+def lower_first(text: str) -> str:
+    """``text`` with its first letter in lower case, unless it starts an acronym ('QS4', 'IMD')."""
+    text = str(text)
+    if len(text) > 1 and text[:2].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def _row_verdict(row: Mapping) -> str:
+    """:func:`verdict` of a result row; an adjusted estimate of a collinear predictor is never
+    clear (its own sentence says why), only suggestive."""
+    v = verdict(Result.from_row(row))
+    if bool(row.get("collinear") is True or (isinstance(row.get("collinear"), np.bool_) and row["collinear"])):
+        return SUGGESTIVE if v == CLEAR else v
+    return v
+
+
+def records(rows: Iterable[Mapping] | pd.DataFrame) -> list[Mapping]:
+    """Result rows as a list of mappings (a DataFrame's rows as dicts)."""
+    return rows.to_dict("records") if isinstance(rows, pd.DataFrame) else list(rows)
+
+
+def sort_rows(rows: Iterable[Mapping] | pd.DataFrame) -> dict[str, list[Mapping]]:
+    """Result rows split by :func:`verdict` (collinear adjusted estimates are never clear), and
+    the untested ones (no p-value and no interval) apart: keys clear, suggestive, none, untested."""
+    out: dict[str, list[Mapping]] = {CLEAR: [], SUGGESTIVE: [], NONE: [], "untested": []}
+    for row in records(rows):
+        r = Result.from_row(row)
+        if not _finite(r.p) and not r.has_interval:
+            out["untested"].append(row)
+        else:
+            out[_row_verdict(row)].append(row)
+    return out
+
+
+def _link_word(row: Mapping) -> str:
+    """'link' for associations, 'difference' for group comparisons."""
+    return "difference" if row.get("claim") in ("difference", "group_test") else "link"
+
+
+def _clause(row: Mapping, short: bool = False, names: Mapping[str, str] | None = None) -> str:
+    """What a clear result says, without numbers: 'higher X went with lower Y',
+    'A scored lower on Y than B', 'Y differed between the groups by X'. ``short``: statements
+    by their number only ('QS4'); ``names``: shorter names of columns (by column id)."""
+    r = Result.from_row(row)
+    names = names or {}
+
+    def name(col_key: str, label_key: str, shorten: bool = short) -> str:
+        given = names.get(str(row.get(col_key, "")))
+        if given:
+            return given
+        label = str(row.get(label_key, ""))
+        return lower_first(short_label(label) if shorten else label)
+
+    claim = row.get("claim")
+    if claim == "difference":
+        return f"{row['a']} scored {direction(r)} on {name('outcome', 'what')} than {row['b']}"
+    if claim == "group_test":
+        return f"{name('outcome', 'y_label')} differed between the groups by {name('predictor', 'x_label', False)}"
+    effect = direction(r, "higher", "lower")
+    return f"higher {name('predictor', 'x_label', False)} went with {effect} {name('outcome', 'y_label')}"
+
+
+#: A chart title's message longer than this many characters is not used (it would not fit a
+#: phone's width); the title then counts the clear results instead.
+HEADLINE_LIMIT = 80
+
+
+def headline(rows: Iterable[Mapping] | pd.DataFrame, neutral: str, held: str = "",
+             names: Mapping[str, str] | None = None) -> str:
+    """A chart title from the results it draws (rows of a :mod:`lahelpers.stats` table, after the
+    page's Holm adjustment): the message where the data support one, by :func:`verdict` only.
+
+    - some results clear: what they show ('Higher X went with lower QS4 and QS8'), with
+      ``held`` ('allowing for deprivation and age') appended for adjusted estimates (when that
+      is longer than :data:`HEADLINE_LIMIT`: '<neutral>: 2 clear links');
+    - every tested result 'none' (not even clear on its own test): '<neutral>: no clear link'
+      (or 'no clear difference' for group comparisons), which is what the tests show;
+    - otherwise (leads only, or nothing tested): ``neutral``, a description without a message.
+    """
+    groups = sort_rows(rows)
+    tail = f", {held}" if held else ""
+    if groups[CLEAR]:
+        clauses = [_clause(r, short=True, names=names) for r in groups[CLEAR][:3]]
+        more = len(groups[CLEAR]) - len(clauses)
+        text = listing(clauses + ([f"{more} more"] if more else [])) + tail
+        if len(text) > HEADLINE_LIMIT:
+            k = len(groups[CLEAR])
+            return f"{neutral}: {k} clear {_link_word(groups[CLEAR][0])}{'' if k == 1 else 's'}{tail}"
+        return text[:1].upper() + text[1:]
+    if groups[NONE] and not groups[SUGGESTIVE]:
+        return f"{neutral}: no clear {_link_word(groups[NONE][0])}{tail}"
+    return neutral
+
+
+def finding(row: Mapping) -> str:
+    """One clear result for a key point, with its numbers and its adjustment: 'higher X clearly
+    went with lower Y (Spearman's rho -0.41, 95% CI -0.54 to -0.26; Holm-adjusted p < 0.001 over
+    the 87 tests on this page; 150 authorities)'. Only for results :func:`verdict` calls clear."""
+    r = Result.from_row(row)
+    if _row_verdict(row) != CLEAR:
+        raise ValueError("finding() words clear results only; use span() for the others")
+    claim = row.get("claim")
+    stat = {"odds_ratio": "odds ratio per 1 SD", "difference": row.get("stat", "difference")}.get(
+        claim, row.get("stat", "estimate"))
+    numbers = estimate_ci(stat, r.estimate, r.ci_low, r.ci_high, sign=claim == "difference")
+    clause = _clause(row).replace(" went with ", " clearly went with ", 1).replace(
+        " scored ", " clearly scored ", 1).replace(" differed ", " clearly differed ", 1)
+    sizes = count(r.n)
+    if claim == "difference" and _finite(row.get("n_a")):
+        sizes = f"{int(row['n_a'])} scored in {row['a']}"
+    return f"{clause} ({numbers}; {adjustment(r) or p_text(r.p)}; {sizes})"
+
+
+def span(rows: list[Mapping], stat: str, digits: int = 2) -> str:
+    """The range of a set of estimates for a key point: 'Spearman's rho from -0.12 to 0.08,
+    each on 79 to 117 authorities' (one estimate: 'Spearman's rho 0.05, 95% CI ...')."""
+    est = [float(r["estimate"]) for r in rows if _finite(r.get("estimate"))]
+    ns = [int(r["n"]) for r in rows]
+    if not est:
+        return f"no estimate could be made from {count(max(ns, default=0))}"
+    if len(est) == 1:
+        r = Result.from_row(rows[0])
+        return f"{estimate_ci(stat, r.estimate, r.ci_low, r.ci_high, digits)}; {count(r.n)}"
+    totals = [int(r["n"]) + int(r.get("n_missing", 0) or 0) for r in rows]
+    n_text = str(min(ns)) if min(ns) == max(ns) else f"{min(ns)} to {max(ns)}"
+    n_text = (f"{n_text} of the {count(max(totals))}" if max(totals) > max(ns)
+              else f"{n_text} {'authority' if max(ns) == 1 else 'authorities'}")
+    lows = [float(r["ci_low"]) for r in rows if Result.from_row(r).has_interval]
+    highs = [float(r["ci_high"]) for r in rows if Result.from_row(r).has_interval]
+    cis = (f"; their 95% CIs together run from {number(min(lows), digits)} to "
+           f"{number(max(highs), digits)}" if lows else "")
+    return (f"{stat} from {number(min(est), digits)} to {number(max(est), digits)}{cis}; "
+            f"each on {n_text}")
+
+
+def family_summary(rows: Iterable[Mapping] | pd.DataFrame, what: str, stat: str, held: str = "",
+                   answer: tuple[str, str] = ("", ""), most: int = 3) -> str:
+    """A key point on one set of tests (``what``: e.g. 'the share of residents in rural areas
+    with the rating and the 4 scores'): the clear results with their numbers, or that none is
+    clear once the page's tests are allowed for (with the range of the estimates), and how many
+    were leads on a single test. Words by :func:`verdict` only. ``answer`` is the plain answer
+    put first: its first text when some result is clear, its second when none is; at most
+    ``most`` clear results are given in full, the rest counted."""
+    rows = records(rows)
+    groups = sort_rows(rows)
+    tested = len(rows) - len(groups["untested"])
+    fam = next((int(r["family_n"]) for r in rows if _finite(r.get("family_n"))), 0)
+    allow = (f"once the {fam} tests on this page are allowed for (Holm)" if fam > 1
+             else "on its own test")
+    held_text = f", {held}," if held else ""
+    if groups[CLEAR]:
+        found = [finding(r) for r in groups[CLEAR][:most]]
+        more = len(groups[CLEAR]) - len(found)
+        head = (f"Of {count(tested, 'test')} of {what}{held_text} {len(groups[CLEAR])} {be(len(groups[CLEAR]))} "
+                f"clear {allow}: " + "; ".join(found)
+                + (f"; and {more} more (in the tables below)" if more else "")
+                + ". These are associations, not evidence of cause.")
+    else:
+        which = "The one test" if tested == 1 else f"None of the {tested} tests"
+        head = (f"{which} of {what}{held_text} is {'not ' if tested == 1 else ''}clear {allow}; "
+                f"{span(groups[NONE] + groups[SUGGESTIVE], stat)}.")
+    leads = len(groups[SUGGESTIVE])
+    if leads:
+        # which way the leads point matters most when nothing is clear; else they are counted
+        shown = [] if groups[CLEAR] else [_clause(r, short=True) for r in groups[SUGGESTIVE][:most]]
+        shown += [f"{leads - len(shown)} more"] if shown and leads > len(shown) else []
+        who = count(leads, "more result") if groups[CLEAR] else f"{leads} of them"
+        listed = f" ({'; '.join(shown)})" if shown else ""
+        head += (f" {who} looked real on a single test only{listed}: {'a lead' if leads == 1 else 'leads'} "
+                 f"to check, not {'a finding' if leads == 1 else 'findings'}.")
+    if groups["untested"]:
+        head += f" {count(len(groups['untested']), 'more estimate')} could not be tested (too few authorities)."
+    lead = answer[0] if groups[CLEAR] else answer[1]
+    return f"{lead}: {head[:1].lower()}{head[1:]}" if lead else head
+
+
+def pair_sides(pairs: pd.DataFrame, col: str) -> tuple[list[str], list[str], list[str]]:
+    """The columns ``col`` is clearly lower than, clearly higher than, and not clearly different
+    from, in paired comparisons (:func:`lahelpers.stats.paired_differences`, after the page's
+    family adjustment), by :func:`verdict`."""
+    lower, higher, unclear = [], [], []
+    for r in pairs[(pairs["outcome"] == col) | (pairs["predictor"] == col)].to_dict("records"):
+        other = r["predictor"] if r["outcome"] == col else r["outcome"]
+        res = Result.from_row(r)
+        if verdict(res) != CLEAR:
+            unclear.append(other)
+            continue
+        own_lower = (res.estimate < 0) == (r["outcome"] == col)
+        (lower if own_lower else higher).append(other)
+    return lower, higher, unclear
+
+
+def ranking_headline(means: pd.DataFrame, pairs: pd.DataFrame, neutral: str,
+                     names: Mapping[str, str] | None = None) -> str:
+    """A chart title for a set of means compared pairwise on the same authorities: which is
+    lowest and highest, and how many of the others each is clearly below or above (Holm over
+    the page, :func:`pair_sides`), e.g. 'QS1 lowest, below 6 of the other 8' (the highest left
+    out when both would not fit :data:`HEADLINE_LIMIT`); ``neutral`` when neither differs
+    clearly from any."""
+    ranked = means.dropna(subset=["estimate"]).sort_values("estimate")
+    if len(ranked) < 2:
+        return neutral
+    names = names or {}
+
+    def name(col: str) -> str:
+        return names.get(col) or short_label(framework.variable_label(col))
+
+    low, high = ranked["outcome"].iloc[0], ranked["outcome"].iloc[-1]
+    parts = []
+    below = pair_sides(pairs, low)  # (clearly lower than, clearly higher than, unclear)
+    if below[0]:
+        parts.append(f"{name(low)} lowest, below {len(below[0])} of the other {sum(map(len, below))}")
+    above = pair_sides(pairs, high)
+    if above[1]:
+        parts.append(f"{name(high)} highest, above {len(above[1])} of the other {sum(map(len, above))}")
+    if not parts:
+        return neutral
+    text = "; ".join(parts)
+    return text if len(text) <= HEADLINE_LIMIT else parts[0]
