@@ -70,3 +70,9 @@ def test_sources_of_fields_labels_and_headers():
 def test_csv_text_names_repeated_columns_apart_and_leaves_missing_cells_empty():
     text = datalinks.csv_text(["A", "A", "B"], [[1, None, float("nan")], ["x,y", 2.5, "z"]])
     assert text.splitlines() == ["A,A (2),B", "1,,", '"x,y",2.5,z']
+
+
+def test_the_exporter_reads_the_mimetype_narrative_table_writes():
+    from lahelpers import narrative
+
+    assert datalinks.TABLE_MIMETYPE == narrative.TABLE_MIMETYPE

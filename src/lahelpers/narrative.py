@@ -17,9 +17,11 @@ from IPython.display import HTML, Markdown
 from lahelpers import framework, wording
 from lahelpers.framework import variable_label
 from lahelpers.htmlsafe import md_text
-from lahelpers.publish.datalinks import TABLE_MIMETYPE
 
 SMALL_N = framework.SMALL_N
+#: Mimetype of the data :func:`table` attaches to a table output (the report exporter,
+#: ``lahelpers.publish.datalinks``, reads it to write the table's CSV and source line).
+TABLE_MIMETYPE = "application/vnd.lahelpers.table+json"
 #: "What it does not show" lists the unclear pairs by name up to this many, then counts them.
 LIST_AT_MOST = 8
 

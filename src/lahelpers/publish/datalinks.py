@@ -26,7 +26,9 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-#: Mimetype of the data :func:`lahelpers.narrative.table` attaches to a table output.
+#: Mimetype of the data :func:`lahelpers.narrative.table` attaches to a table output (the same
+#: string as ``lahelpers.narrative.TABLE_MIMETYPE``; written out so the exporter need not import
+#: the notebook-facing module, and top-level modules never import ``publish``).
 TABLE_MIMETYPE = "application/vnd.lahelpers.table+json"
 #: Key in a display output's metadata under which ``charts.show`` records explicit sources.
 METADATA_KEY = "lahelpers"
