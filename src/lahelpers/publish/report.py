@@ -291,6 +291,8 @@ def source_line_html(sources: Sequence[str], csv_href: str | None) -> str:
             for sid in sources
         )
         parts.append(f"Source{'s' if len(sources) > 1 else ''}: {names}.")
+    else:  # nothing from the catalogue: the project's own compilation (e.g. a list of data gaps)
+        parts.append('Source: <a class="source-ref" href="#provenance">compiled for this report</a>.')
     if csv_href:
         parts.append(
             f'<a class="csv-link" href="{html.escape(csv_href, quote=True)}" download>{CSV_LINK_TEXT}</a>'
@@ -638,9 +640,10 @@ def page_html(
     page_title = add_toc(soup, title if label is None else f"{title}: {label}")
     if label and label not in page_title:
         page_title = f"{page_title}: {label}"
-    cited = {a["href"].removeprefix("#source-") for a in soup.select("a.source-ref[href]")}
+    refs = soup.select('a.source-ref[href^="#source-"]')
+    cited = {a["href"].removeprefix("#source-") for a in refs}
     known = {s["id"] for s in prov.sources}
-    for a in soup.select("a.source-ref[href]"):  # a source not in the footnote: name, no link
+    for a in refs:  # a source not in the footnote: name, no link
         if a["href"].removeprefix("#source-") not in known:
             a.unwrap()
     if error is not None:
