@@ -71,3 +71,14 @@ def built(raw_inputs: Path) -> Path:
     """data/processed built from the real inputs (skipped by the build when up to date)."""
     build.build()
     return paths.processed_dir()
+
+
+@pytest.fixture(scope="session")
+def real_run(built: Path, tmp_path_factory: pytest.TempPathFactory):
+    """One full run of the real notebooks (national, thematic, 9 region and 153 authority profiles), shared by the
+    end-to-end tests (tests/test_reports_real.py) and the page tests in the browser
+    (tests/test_pages_browser.py), so the suite runs the reports once."""
+    from lahelpers.publish import run
+
+    root = tmp_path_factory.mktemp("reports")
+    return run.run_reports(reports_root=root, progress=False)

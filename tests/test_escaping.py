@@ -49,7 +49,8 @@ def _no_payload_elements(soup: BeautifulSoup) -> None:
     schemes = [re.match(r"\s*([A-Za-z][A-Za-z0-9+.-]*):", a.get("href") or "") for a in soup.find_all("a")]
     assert [m.group(0) for m in schemes if m and m.group(1).lower() != "https"] == []  # links: https or relative
     for s in soup.find_all("script"):
-        assert s.get("type") == "application/json" or s.get("src") == report.BUNDLE_PATH or s.string == report._LOADER_JS
+        assert (s.get("type") == "application/json" or s.get("src") == report.BUNDLE_PATH
+                or s.string in (report._LOADER_JS, report._SORT_JS))
     assert not any(k.lower().startswith("on") for t in soup.find_all(True) for k in t.attrs)
 
 
@@ -185,9 +186,9 @@ def test_page_policy_allows_only_its_own_scripts(tmp_path: Path, df: pd.DataFram
     page = _page(tmp_path, df)
     policy = dict(d.strip().split(" ", 1) for d in _csp(page).split(";"))
     inline = [s.string for s in _soup(page).find_all("script") if not s.get("src") and s.get("type") != "application/json"]
-    assert len(inline) == 1
-    digest = base64.b64encode(hashlib.sha256(inline[0].encode()).digest()).decode()
-    assert policy["script-src"] == f"'self' 'sha256-{digest}'"
+    assert inline == [report._LOADER_JS, report._SORT_JS]  # the chart loader and the table sorter
+    digests = [base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() for s in inline]
+    assert policy["script-src"] == "'self' " + " ".join(f"'sha256-{d}'" for d in digests)
     assert policy["default-src"] == policy["connect-src"] == policy["object-src"] == "'none'"
     assert policy["font-src"] == policy["frame-src"] == policy["base-uri"] == "'none'"
     assert policy["img-src"] == "'self' data:"

@@ -104,7 +104,8 @@ def test_table_hides_index_and_rounds() -> None:
     html = narrative.table(
         pd.DataFrame({"a": [1.234], "b": ["x"]}), {"a": "Alpha", "b": "Beta"}
     ).data
-    assert "Alpha" in html and "1.2" in html and "1.234" not in html
+    assert "Alpha" in html and ">1.2<" in html and ">1.234<" not in html
+    assert 'data-sort="1.234"' in html  # sorting uses the unrounded value
 
 
 def test_clear_uses_one_for_ordered_logit_and_p_for_kruskal() -> None:
@@ -146,7 +147,7 @@ def test_results_table_is_readable() -> None:
     })
     html = narrative.results_table(results, labels={"imd2025_score": "Deprivation"}).data
     for text in ("QS3 Equity in experience and outcomes", "Deprivation", ">79<", ">74<", "-0.03",
-                 "p (Holm, 5 tests on this page)", "Spearman&#39;s rho"):  # text is HTML-escaped
+                 "p (Holm, 5 tests on this page)", "Spearman&#x27;s rho"):  # text is HTML-escaped
         assert text in html, text
     assert "bootstrap" not in html  # the method is named, not its details
 

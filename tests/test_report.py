@@ -375,3 +375,218 @@ def test_bundle_is_cached_between_runs(tmp_path, monkeypatch):
     assert (tmp_path / "run1" / report.BUNDLE_PATH).read_bytes() == (
         tmp_path / "run2" / report.BUNDLE_PATH
     ).read_bytes()
+
+
+# --------------------------------------------------------------------------------------------
+# Tables, sources and CSV downloads, headings, contents, print and the landing index (issue 14)
+# --------------------------------------------------------------------------------------------
+
+
+def _table_output(df: pd.DataFrame, **kw) -> nbformat.NotebookNode:
+    """The output ``narrative.table`` gives in a kernel (its HTML and its data)."""
+    from lahelpers import narrative
+
+    bundle = narrative.table(df, **kw)._repr_mimebundle_()
+    return nbformat.v4.new_output("display_data", data=bundle)
+
+
+def _ratings_frame() -> pd.DataFrame:
+    return pd.DataFrame({
+        "name": ["Aville", "Bton", "Cby", "Dham"],
+        "rating_label": ["Requires improvement", "Outstanding", "Not yet in our data", "Good"],
+        "overall_pct": [55.0, 88.0, None, 71.0],
+        "imd2025_score": [30.25, 10.5, 20.0, 15.75],
+    })
+
+
+def _table_notebook(**kw) -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Page\n\n## Authorities by score\n\nText."),
+        nbformat.v4.new_code_cell("narrative.table(df)", outputs=[_table_output(_ratings_frame(), **kw)]),
+        nbformat.v4.new_code_cell("show(chart)", outputs=[_mime_output(_chart("Second"))]),
+    ]
+    return nb
+
+
+def test_tables_get_a_box_a_caption_sort_buttons_and_the_sort_script(tmp_path, prov):
+    nbformat.write(_table_notebook(), tmp_path / "nb.ipynb")
+    report.export_notebook(tmp_path / "nb.ipynb", tmp_path / "nb.html", prov)
+    page = (tmp_path / "nb.html").read_text()
+    soup = BeautifulSoup(page, "html.parser")
+    wrap = soup.find("div", class_=report.TABLE_WRAP_CLASS)
+    assert wrap["tabindex"] == "0" and wrap["role"] == "region"
+    table = wrap.find("table")
+    assert table.caption.get_text() == "Authorities by score" == wrap["aria-label"]  # the heading above
+    assert "sortable" in table["class"]
+    assert [th.find("button", class_="sort") is not None for th in table.thead.find_all("th")] == [True] * 4
+    assert [td["data-sort"] for td in table.tbody.find_all("tr")[1].find_all("td")] == [
+        "Bton", "4", "88.0", "10.5"]  # a rating's rank, a number in full
+    assert table.tbody.find_all("tr")[2].find_all("td")[1]["data-sort"] == ""  # not rated: last
+    assert [td.get_text() for td in table.tbody.find_all("tr")[0].find_all("td")] == [
+        "Aville", "Requires improvement", "55", "30.2"]
+    assert [td.get("class") for td in table.tbody.find_all("tr")[0].find_all("td")][2:] == [["num"], ["num"]]
+    csp = soup.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
+    inline = [s.string for s in soup.find_all("script") if not s.get("src") and s.get("type") != "application/json"]
+    assert len(inline) == 2 and all(report.script_hash(s) in csp for s in inline)
+    assert any("aria-sort" in s for s in inline)
+
+
+def test_a_table_without_data_sort_keys_is_boxed_and_captioned_but_not_sortable(tmp_path, prov):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# T\n\n| a | b |\n|---|---|\n| 1 | 2 |\n| 3 | 4 |")]
+    nbformat.write(nb, tmp_path / "nb.ipynb")
+    report.export_notebook(tmp_path / "nb.ipynb", tmp_path / "nb.html", prov)
+    soup = BeautifulSoup((tmp_path / "nb.html").read_text(), "html.parser")
+    table = soup.find("table")
+    assert table.parent["class"] == [report.TABLE_WRAP_CLASS] and table.caption.get_text() == "Table 1"
+    assert "sortable" not in (table.get("class") or []) and soup.find("button") is None
+    assert report.script_hash(report._SORT_JS) not in str(soup)
+
+
+def test_every_chart_and_table_links_its_sources_and_a_csv_of_its_data(tmp_path, prov):
+    nbformat.write(_table_notebook(), tmp_path / "nb.ipynb")
+    report.export_notebook(tmp_path / "nb.ipynb", tmp_path / "nb.html", prov)
+    soup = BeautifulSoup((tmp_path / "nb.html").read_text(), "html.parser")
+    lines = soup.find_all("p", class_=report.SOURCE_CLASS)
+    assert len(lines) == 2
+    table_line, chart_line = lines
+    refs = [a["href"] for a in table_line.find_all("a", class_="source-ref")]
+    assert refs == ["#source-cqc_assessments", "#source-imd2025_ltla"]
+    assert [a.get_text() for a in table_line.find_all("a", class_="source-ref")] == ["CQC ratings", "IMD 2025"]
+    for href in refs:
+        assert soup.find(id=href[1:]).name == "li"  # the footnote entry
+    csv_href = table_line.find("a", class_="csv-link")["href"]
+    assert csv_href == "data/nb/1-authorities-by-score.csv"
+    text = (tmp_path / csv_href).read_text()
+    assert text.splitlines()[0] == "name,rating_label,overall_pct,imd2025_score"
+    assert text.splitlines()[2] == "Bton,Outstanding,88.0,10.5" and text.splitlines()[3].startswith("Cby,Not yet in our data,,")
+    chart_csv = chart_line.find("a", class_="csv-link")["href"]
+    assert chart_csv == "data/nb/2-second.csv"
+    assert (tmp_path / chart_csv).read_text().splitlines() == ["x,y", "a,3", "b,4", "c,5"]
+
+
+def test_explicit_sources_override_the_derived_ones(tmp_path, prov):
+    nb = _table_notebook(sources=["ruc2011_lad"])
+    out = _mime_output(_chart("Second"))
+    out.metadata = {"lahelpers": {"sources": ["census_ethnicity", "not_in_catalogue"]}}
+    nb.cells[2].outputs = [out]
+    nbformat.write(nb, tmp_path / "nb.ipynb")
+    report.export_notebook(tmp_path / "nb.ipynb", tmp_path / "nb.html", prov)
+    soup = BeautifulSoup((tmp_path / "nb.html").read_text(), "html.parser")
+    table_line, chart_line = soup.find_all("p", class_=report.SOURCE_CLASS)
+    assert [a["href"] for a in table_line.find_all("a", class_="source-ref")] == ["#source-ruc2011_lad"]
+    assert [a["href"] for a in chart_line.find_all("a", class_="source-ref")] == ["#source-census_ethnicity"]
+    assert "not_in_catalogue" in chart_line.get_text()  # named, not linked to a missing entry
+
+
+def test_charts_show_records_explicit_sources_in_the_output_metadata():
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from lahelpers import charts
+
+    shell = InteractiveShell.instance()
+    published = []
+    shell.display_pub.publish = lambda data, metadata=None, **kw: published.append((data, metadata))
+    try:
+        charts.show(_chart(), sources=["imd2025_ltla"])
+        charts.show(_chart())
+    finally:
+        InteractiveShell.clear_instance()
+    assert published[0][1] == {"lahelpers": {"sources": ["imd2025_ltla"]}}
+    assert not (published[2][1] or {}).get("lahelpers")
+
+
+def test_chart_container_is_one_labelled_image_for_the_keyboard(tmp_path, prov):
+    chart = _chart("Bars").properties(description="Bars of y by x: c is highest.")
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("x", outputs=[_mime_output(chart)])]
+    nbformat.write(nb, tmp_path / "nb.ipynb")
+    report.export_notebook(tmp_path / "nb.ipynb", tmp_path / "nb.html", prov)
+    div = BeautifulSoup((tmp_path / "nb.html").read_text(), "html.parser").find("div", class_=report.CHART_CLASS)
+    assert (div["role"], div["tabindex"], div["aria-label"]) == ("img", "0", "Bars of y by x: c is highest.")
+
+
+def test_headings_are_put_in_order_and_the_contents_numbered_consecutively(tmp_path, prov):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell(
+        "# Title\n\n## One\n\n#### Skipped to four\n\n## Two\n\n### Two a\n\n# A second title\n\n## Three")]
+    nbformat.write(nb, tmp_path / "nb.ipynb")
+    report.export_notebook(tmp_path / "nb.ipynb", tmp_path / "nb.html", prov)
+    soup = BeautifulSoup((tmp_path / "nb.html").read_text(), "html.parser")
+    main = soup.find("main")
+    levels = [(h.name, h.get_text().rstrip("¶")) for h in main.find_all(re.compile("^h[1-6]$"))]
+    assert levels == [("h1", "Title"), ("h2", "Contents"), ("h2", "One"), ("h3", "Skipped to four"),
+                      ("h2", "Two"), ("h3", "Two a"), ("h2", "A second title"), ("h2", "Three")]
+    top = soup.find("nav", class_="toc").find("ol").find_all("li", recursive=False)
+    assert [li.a.get_text() for li in top] == ["One", "Two", "A second title", "Three"]
+    assert [li.a.get_text() for li in top[0].find("ol").find_all("li")] == ["Skipped to four"]
+
+
+def test_hover_hints_are_marked_so_print_hides_them(tmp_path, prov):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# T\n\nGrey: not rated. Hover over an authority for its scores. More.")]
+    nbformat.write(nb, tmp_path / "nb.ipynb")
+    report.export_notebook(tmp_path / "nb.ipynb", tmp_path / "nb.html", prov)
+    page = (tmp_path / "nb.html").read_text()
+    soup = BeautifulSoup(page, "html.parser")
+    assert soup.find("span", class_="hover-hint").get_text() == "Hover over an authority for its scores."
+    assert "Grey: not rated." in soup.find("main").get_text() and "More." in soup.find("main").get_text()
+    assert re.search(r"@media print\{[^@]*\.hover-hint", page)
+
+
+def _landing_manifest() -> dict:
+    def entry(name, nb, params=None, status="ok"):
+        return {"name": name, "notebook": f"/x/notebooks/{nb}.ipynb", "status": status,
+                "title": f"Title of {name}", "html": f"{name}.html", "parameters": params or {},
+                "executed": f"executed/{name}.ipynb", "seconds_total": 1.0, "html_bytes": 10}
+
+    return {
+        "run_id": "20990101T000000Z", "status": "ok", "started_at": "s", "finished_at": "f",
+        "seconds": 1.0, "parameters": {"workers": 2}, "code": {}, "data": {}, "assets": {},
+        "changes": {"previous_run": None},
+        "notebooks": [
+            entry("01_national_overview", "01_national_overview"),
+            entry("02_rural_urban", "02_rural_urban"),
+            entry("region_profile-london", "region_profile", {"region": "London"}),
+        ],
+    }
+
+
+def test_index_is_a_landing_page_with_run_details_for_analysts(tmp_path):
+    folder = tmp_path / "run"
+    (folder / "executed").mkdir(parents=True)
+    nb = nbformat.v4.new_notebook()
+    block = ('<section class="key-points" aria-labelledby="key-points"><h2 id="key-points">Key points</h2>'
+             '<ul><li>Most councils are <strong>Good</strong>.</li><li onclick="x()">Few &lt;b&gt;.</li></ul>'
+             "<script>alert(1)</script></section>")
+    nb.cells = [nbformat.v4.new_code_cell("kp", outputs=[
+        nbformat.v4.new_output("display_data", data={"text/html": block})])]
+    nbformat.write(nb, folder / "executed" / "01_national_overview.ipynb")
+    manifest = _landing_manifest()
+    report.write_index(folder, manifest)
+    soup = BeautifulSoup((folder / "index.html").read_text(), "html.parser")
+    assert soup.title.get_text() == report.INDEX_TITLE == soup.h1.get_text()
+    assert "20990101T000000Z" not in soup.title.get_text()
+    points = soup.select_one("section.key-points")
+    assert [li.get_text() for li in points.find_all("li")] == ["Most councils are Good.", "Few <b>."]
+    assert points.find("script") is None and "onclick" not in str(points)
+    groups = {s.h3.get_text(): [a["href"] for a in s.find_all("a")] for s in soup.select("section.report-group")}
+    assert groups == {"National": ["01_national_overview.html"], "Themes": ["02_rural_urban.html"],
+                      "Regions": ["region_profile-london.html"]}
+    assert report.REPORT_ANSWERS["02_rural_urban"] in soup.select("section.report-group")[1].get_text()
+    analysts = soup.select_one("section.analysts")
+    notebooks = [a["href"] for a in soup.find_all("a", href=re.compile(r"\.ipynb$"))]
+    assert len(notebooks) == 3 and all(a.find_parent("section", class_="analysts")
+                                       for a in soup.find_all("a", href=re.compile(r"\.ipynb$")))
+    assert analysts.find("a", href="manifest.json") and analysts.select_one("section.whats-new h3")
+    levels = [int(h.name[1]) for h in soup.find_all(re.compile("^h[1-6]$"))]
+    assert levels[0] == 1 and all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False))
+
+
+def test_index_without_national_key_points_says_nothing_of_them(tmp_path):
+    folder = tmp_path / "run"
+    folder.mkdir()
+    report.write_index(folder, _landing_manifest())  # no executed notebook at all
+    soup = BeautifulSoup((folder / "index.html").read_text(), "html.parser")
+    assert soup.select_one("section.key-points") is None and "Key points" not in soup.get_text()

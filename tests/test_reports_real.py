@@ -24,12 +24,8 @@ pytestmark = [pytest.mark.pipeline, pytest.mark.notebooks]
 NATIONAL = ["01_national_overview", "02_rural_urban", "03_inequality", "04_workforce"]
 
 
-@pytest.fixture(scope="module")
-def real_run(built: Path, tmp_path_factory: pytest.TempPathFactory) -> run.RunResult:
-    """One full run of the real notebooks (national, thematic, 9 region profiles, 153 authority
-    profiles): the suite's one full run, shared by every test here."""
-    root = tmp_path_factory.mktemp("reports")
-    return run.run_reports(reports_root=root, progress=False)
+# ``real_run`` (one full run of the real notebooks) is a session fixture in conftest.py, shared
+# with the page tests in tests/test_pages_browser.py.
 
 
 def test_every_notebook_succeeds(real_run: run.RunResult) -> None:

@@ -7,6 +7,8 @@ with a number comes from a function here, so re-running on new data rewrites it.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
+from html import escape as html_escape
 
 import numpy as np
 import pandas as pd
@@ -17,6 +19,9 @@ from lahelpers.framework import variable_label
 from lahelpers.htmlsafe import md_text
 
 SMALL_N = framework.SMALL_N
+#: Mimetype of the data :func:`table` attaches to a table output (the report exporter,
+#: ``lahelpers.publish.datalinks``, reads it to write the table's CSV and source line).
+TABLE_MIMETYPE = "application/vnd.lahelpers.table+json"
 #: "What it does not show" lists the unclear pairs by name up to this many, then counts them.
 LIST_AT_MOST = 8
 
@@ -191,23 +196,171 @@ def small_n_warning(n: int, what: str = "authorities", limit: int = SMALL_N) -> 
     )
 
 
-def table(df: pd.DataFrame, columns: dict[str, str] | None = None, digits: int = 1) -> HTML:
-    """An HTML table with readable headers, no index, numbers rounded (for policy readers)."""
+class Table(HTML):
+    """A table for a report page: its HTML plus, under :data:`TABLE_MIMETYPE`, the data behind it
+    (readable column names, the original field names, unformatted values, caption and sources),
+    from which the report exporter writes the table's CSV download and source line."""
+
+    def __init__(self, html: str, payload: dict):
+        super().__init__(html)
+        self.payload = payload
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        return {TABLE_MIMETYPE: self.payload, "text/html": self.data}
+
+
+def table(df: pd.DataFrame, columns: dict[str, str] | None = None, digits: int = 1, *,
+          caption: str | None = None, sources: Iterable[str] | None = None) -> Table:
+    """An HTML table for policy readers: readable headers, no index, a caption, numbers rounded
+    and right-aligned (whole numbers as integers, p-values never "0.000").
+
+    Each cell carries ``data-sort`` (the unformatted number, a rating's rank, an ISO date) so
+    the page can sort columns without reading formatted text. The table's data go with it (see
+    :class:`Table`) for the page's CSV download; ``sources`` (catalogue ids) overrides the
+    sources the page works out from the columns. Without ``caption`` the page captions the
+    table with the heading above it. Text from data is escaped.
+    """
     out = df[list(columns)] if columns else df
+    fields = [str(c) for c in out.columns]
     if columns:
         out = out.rename(columns=columns)
-    fmt = {c: _number_format(out[c], digits) for c in out.select_dtypes("float").columns}
-    fmt.update({c: _p_format for c in out.columns if str(c) == "p" or str(c).startswith("p (")})
-    styler = (out.style.format(na_rep="–", escape="html").format(fmt, na_rep="–", escape="html")
-              .format_index(escape="html", axis=1).hide(axis="index"))  # text from data is escaped
-    return HTML(styler.to_html())
+    out = out.reset_index(drop=True)
+    heads = [str(c) for c in out.columns]
+    cols = []
+    for c, head in zip(out.columns, heads, strict=True):
+        col = out[c]
+        if head == "p" or head.startswith("p ("):
+            cols.append((col, _p_format, "num", _sort_number))
+        elif pd.api.types.is_bool_dtype(col):
+            cols.append((col, lambda v: "yes" if v else "no", "", _sort_text))
+        elif pd.api.types.is_numeric_dtype(col):
+            cols.append((col, _number_format(col, digits), "num", _sort_number))
+        elif pd.api.types.is_datetime64_any_dtype(col):
+            cols.append((col, lambda v: f"{v:%d %b %Y}", "", _sort_date))
+        elif _is_rating(col):
+            cols.append((col, str, "rating", _sort_rating))
+        elif _is_date_text(col):
+            cols.append((col, str, "", _sort_date_text))
+        else:
+            cols.append((col, str, "", _sort_text))
+    head_html = "".join(
+        f'<th scope="col"{_cls(kind)}>{html_escape(h)}</th>' for h, (_c, _f, kind, _s) in zip(heads, cols, strict=True)
+    )
+    body = []
+    for i in range(len(out)):
+        cells = []
+        for col, fmt, kind, sort in cols:
+            v = col.iloc[i]
+            missing = v is None or (not isinstance(v, str) and bool(pd.isna(v)))
+            text = "–" if missing else str(fmt(v))
+            key = "" if missing else sort(v)
+            cells.append(f'<td{_cls(kind)} data-sort="{html_escape(key)}">{html_escape(text)}</td>')
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    cap = f"<caption>{html_escape(caption)}</caption>" if caption else ""
+    html = (f'<table class="data-table">{cap}<thead><tr>{head_html}</tr></thead>'
+            f"<tbody>{''.join(body)}</tbody></table>")
+    payload = {
+        "caption": caption,
+        "columns": heads,
+        "fields": fields,
+        "rows": [[_json_value(v) for v in row] for row in out.itertuples(index=False, name=None)],
+        "sources": list(sources) if sources is not None else None,
+    }
+    return Table(html, payload)
+
+
+def _json_value(v):
+    """A cell for the table's attached data: numbers in full, dates as ISO text, missing as None."""
+    if v is None or (not isinstance(v, str) and bool(pd.isna(v))):
+        return None
+    if isinstance(v, (pd.Timestamp, datetime)):
+        return v.isoformat()
+    if isinstance(v, np.generic):
+        return v.item()
+    return v if isinstance(v, (str, int, float, bool)) else str(v)
+
+
+def _cls(kind: str) -> str:
+    """The class attribute of a cell of this kind ('' for text)."""
+    return f' class="{kind}"' if kind else ""
+
+
+def _sort_number(v) -> str:
+    """A number's sort key: its full value."""
+    return repr(float(v))
+
+
+def _sort_text(v) -> str:
+    """Text sorts as itself (the page compares it case-blind, in the reader's locale)."""
+    return str(v)
+
+
+def _sort_date(v) -> str:
+    """A date sorts by its ISO form."""
+    return f"{pd.Timestamp(v):%Y-%m-%d}"
+
+
+#: A rating's rank for sorting: Outstanding highest; not rated has no rank and sorts last.
+RATING_RANK = {r: str(i + 1) for i, r in enumerate(framework.RATINGS)}
+
+
+def _rating_of(v) -> str | None:
+    """The rating a cell names ("Good", "Good (unverified)"), or None."""
+    text = str(v)
+    for r in sorted(framework.RATINGS, key=len, reverse=True):
+        if text == r or text.startswith(r + " ("):
+            return r
+    return None
+
+
+def _is_rating(col: pd.Series) -> bool:
+    """True for a column of ratings (and not-rated labels)."""
+    known = [v for v in col.dropna().astype(str)]
+    return bool(known) and all(_rating_of(v) or v == framework.NOT_RATED for v in known) and any(
+        _rating_of(v) for v in known)
+
+
+def _sort_rating(v) -> str:
+    """A rating sorts by rank (Outstanding > Good > Requires improvement > Inadequate); a cell
+    not rated has no key, so it sorts last either way."""
+    r = _rating_of(v)
+    return RATING_RANK[r] if r else ""
+
+
+_DATE_FORMATS = ("%d %b %Y", "%b %Y", "%Y")
+
+
+def _parse_date_text(v) -> pd.Timestamp | None:
+    """A date written as the tables write them ('28 Feb 2025', 'Feb 2025', '2025'), else None."""
+    for f in _DATE_FORMATS:
+        try:
+            return pd.Timestamp(datetime.strptime(str(v), f))
+        except ValueError:
+            continue
+    return None
+
+
+def _is_date_text(col: pd.Series) -> bool:
+    """True for a text column of dates (missing ones written as a dash)."""
+    known = [v for v in col.dropna().astype(str) if v not in ("–", "-", "")]
+    return bool(known) and all(_parse_date_text(v) is not None for v in known) and any(
+        not str(v).isdigit() for v in known)
+
+
+def _sort_date_text(v) -> str:
+    """A written date sorts by its ISO form; a dash has no key (sorts last)."""
+    d = _parse_date_text(v)
+    return "" if d is None else f"{d:%Y-%m-%d}"
 
 
 def _number_format(col: pd.Series, digits: int):
-    """How a float column is shown: whole numbers without decimals when every value is whole
-    (a score of 3, not 3.0), otherwise ``digits`` decimals; never '-0.00'."""
-    known = col.dropna()
+    """How a number column is shown: whole numbers without decimals when every value is whole
+    (a score of 3, not 3.0; thousands separated: 218,049), otherwise ``digits`` decimals; never
+    '-0.00'."""
+    known = pd.to_numeric(col, errors="coerce").dropna()
     if len(known) and (known == known.round()).all():
+        if known.abs().max() >= 10_000:
+            return lambda v: f"{round(float(v)):,}"
         return lambda v: wording.number(v, 0)
     return lambda v: wording.number(v, digits)
 

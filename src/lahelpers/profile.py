@@ -93,7 +93,6 @@ def authority_table(df: pd.DataFrame, region: str) -> pd.DataFrame:
         "Published": r.apply(_date_text, axis=1),
         **{label: r[col] for col, label in KEY_CONTEXT.items()},
     })
-    out["Population (mid-2022)"] = out["Population (mid-2022)"].map(lambda v: f"{v:,.0f}")
     out["Rating"] = out["Rating"] + np.where(r["rating_basis"] == "unverified keyword scrape", " (unverified)", "")
     return out
 

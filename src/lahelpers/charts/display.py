@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable
 
 import altair as alt
 
@@ -49,12 +50,16 @@ def mimebundle(chart: alt.TopLevelMixin) -> dict:
     return {VEGALITE_MIMETYPE: spec, "text/plain": f"Chart. {alt_text(chart)}"}
 
 
-def show(chart: alt.TopLevelMixin) -> None:
+def show(chart: alt.TopLevelMixin, *, sources: Iterable[str] | None = None) -> None:
     """Display ``chart`` then its text alternative as ``<p class="chart-alt">``.
 
     The one way notebooks display a chart (the HTML exporter depends on exactly this output).
+    ``sources`` (catalogue ids, e.g. ``["cqc_assessments", "imd2025_ltla"]``) names the data
+    sources of the chart's source line on the page; without it the page works them out from
+    the chart's fields (:mod:`lahelpers.publish.datalinks`).
     """
     from IPython.display import HTML, display
 
-    display(mimebundle(chart), raw=True)
+    metadata = {"lahelpers": {"sources": list(sources)}} if sources is not None else None
+    display(mimebundle(chart), raw=True, metadata=metadata)
     display(HTML(alt_text_html(chart)))

@@ -34,6 +34,7 @@ from nbconvert import HTMLExporter
 from traitlets.config import Config
 
 from lahelpers.htmlsafe import https_url, md_text
+from lahelpers.publish import datalinks
 
 #: Largest acceptable page, in bytes (shared assets counted once, separately).
 PAGE_LIMIT_BYTES = 1_500_000
@@ -47,6 +48,14 @@ REMOVE_CELL_TAGS = frozenset({"parameters", "injected-parameters", "remove-cell"
 CHART_ALT_CLASS = "chart-alt"
 #: Class of the div each chart is drawn into.
 CHART_CLASS = "vega-chart"
+#: Class of the line under each chart and table naming its sources and linking its CSV.
+SOURCE_CLASS = "source-line"
+#: Class of the box a table scrolls in (sideways, on a narrow screen).
+TABLE_WRAP_CLASS = "table-wrap"
+#: Folder (inside a run folder) of the CSV files behind each page's charts and tables.
+DATA_DIR = "data"
+#: Text of the download link under each chart and table.
+CSV_LINK_TEXT = "Download the data (CSV)"
 
 _VEGALITE_MIME = re.compile(r"^application/vnd\.vegalite\.v\d+(?:\.\d+)*[.+]json$")
 _EXTERNAL_REF = re.compile(
@@ -106,6 +115,9 @@ def content_security_policy(inline_scripts: Sequence[str] = ()) -> str:
         "form-action 'none'",
     ])
 
+
+#: Click-to-sort table headers (inline, hashed into the page's policy like the chart loader).
+_SORT_JS = _template_text("sort.js")
 
 #: The policy of a report page with charts (the loader script by hash) and of one without scripts.
 PAGE_CSP = content_security_policy([_LOADER_JS])
@@ -251,12 +263,67 @@ def script_json(value: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def chart_html(spec: Mapping[str, Any], chart_id: str) -> str:
-    """A chart as an empty div plus its spec in a JSON script block (see :func:`script_json`)."""
+def chart_html(spec: Mapping[str, Any], chart_id: str, source_line: str = "") -> str:
+    """A chart as an empty div plus its spec in a JSON script block (see :func:`script_json`).
+
+    The div is one image for assistive technology: ``role="img"``, its ``aria-label`` the spec's
+    ``description`` (what it shows and its main message), and ``tabindex="0"`` so a keyboard
+    reaches it. ``source_line`` (see :func:`source_line_html`) goes under it.
+    """
     payload = script_json(spec)
+    desc = spec.get("description") or datalinks.chart_title(spec) or "Chart"
+    label = html.escape(" ".join(str(desc).split()), quote=True)
     return (
-        f'<div class="{CHART_CLASS}" id="{chart_id}" data-spec="{chart_id}-spec"></div>\n'
-        f'<script type="application/json" id="{chart_id}-spec">{payload}</script>'
+        f'<div class="chart-block"><div class="{CHART_CLASS}" id="{chart_id}" '
+        f'data-spec="{chart_id}-spec" role="img" aria-label="{label}" tabindex="0"></div>\n'
+        f'<script type="application/json" id="{chart_id}-spec">{payload}</script>{source_line}</div>'
+    )
+
+
+def source_line_html(sources: Sequence[str], csv_href: str | None) -> str:
+    """The line under a chart or table: its sources' short names, each linking to its footnote
+    entry (``#source-<id>``), and a link to the CSV of its data."""
+    parts = []
+    if sources:
+        names = ", ".join(
+            f'<a class="source-ref" href="#source-{html.escape(sid, quote=True)}">'
+            f"{html.escape(datalinks.short_name(sid))}</a>"
+            for sid in sources
+        )
+        parts.append(f"Source{'s' if len(sources) > 1 else ''}: {names}.")
+    else:  # nothing from the catalogue: the project's own compilation (e.g. a list of data gaps)
+        parts.append('Source: <a class="source-ref" href="#provenance">compiled for this report</a>.')
+    if csv_href:
+        parts.append(
+            f'<a class="csv-link" href="{html.escape(csv_href, quote=True)}" download>{CSV_LINK_TEXT}</a>'
+        )
+    return f'<p class="{SOURCE_CLASS}">{" ".join(parts)}</p>' if parts else ""
+
+
+@dataclass
+class Download:
+    """A CSV to write beside a page: its path relative to the run folder, its text and rows."""
+
+    href: str
+    text: str
+    rows: int
+
+
+def _csv_href(page: str | None, n: int, title: str) -> str | None:
+    """Where the n-th download of a page goes (relative to the run folder), None without a page."""
+    if page is None:
+        return None
+    return f"{DATA_DIR}/{page}/{n}-{datalinks.slug(title)}.csv"
+
+
+def table_html(payload: Mapping[str, Any], html_text: str, source_line: str) -> str:
+    """A table in its own horizontally scrolling box (a keyboard-focusable region named by its
+    caption; the page fills in a missing caption), with its source line under it."""
+    caption = payload.get("caption") or ""
+    label = f' aria-label="{html.escape(caption, quote=True)}"' if caption else ""
+    return (
+        f'<div class="{TABLE_WRAP_CLASS}" tabindex="0" role="region"{label}>{html_text}</div>'
+        f"{source_line}"
     )
 
 
@@ -268,26 +335,78 @@ def _error_cell_index(nb: nbformat.NotebookNode) -> int | None:
     return None
 
 
-def prepare_notebook(nb: nbformat.NotebookNode, *, failed: bool = False) -> tuple[Any, int]:
+_MD_HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$", re.M)
+
+
+def _explicit_sources(out: Mapping[str, Any]) -> list[str] | None:
+    """Sources a notebook named for an output (``charts.show(..., sources=...)``), else None."""
+    meta = (out.get("metadata") or {}).get(datalinks.METADATA_KEY) or {}
+    found = meta.get("sources")
+    return [str(x) for x in found] if found is not None else None
+
+
+def prepare_notebook(
+    nb: nbformat.NotebookNode,
+    *,
+    failed: bool = False,
+    page: str | None = None,
+    downloads: list[Download] | None = None,
+) -> tuple[Any, int]:
     """Copy of ``nb`` ready for the page; returns it and the number of charts.
 
-    Charts become offline div + spec (the CDN ``text/html`` fallback dropped); stderr streams
-    (warnings) are dropped from successful runs but kept in failed ones; in a failed run the code
-    of the failing cell is shown above its traceback so the error can be traced.
+    Charts become offline div + spec (the CDN ``text/html`` fallback dropped); tables from
+    :func:`lahelpers.narrative.table` go in a scrolling box. Each chart and table gets a source
+    line; with ``page`` (the page's file stem) its data become a CSV appended to ``downloads``
+    and linked from that line. stderr streams (warnings) are dropped from successful runs but
+    kept in failed ones; in a failed run the code of the failing cell is shown above its
+    traceback so the error can be traced.
     """
     nb = copy.deepcopy(nb)
-    charts = 0
+    charts = files = 0
+    heading = "table"  # the last heading above, to name an uncaptioned table's CSV file
     for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            found = _MD_HEADING.findall(cell.source)
+            heading = found[-1] if found else heading
         if cell.cell_type != "code":
             continue
         outputs = []
         for out in cell.outputs:
             if out.output_type in ("display_data", "execute_result"):
                 spec = chart_spec(out)
+                table = (out.get("data") or {}).get(datalinks.TABLE_MIMETYPE)
                 if spec is not None:
                     charts += 1
+                    files += 1
+                    href = _csv_href(page, files, datalinks.chart_title(spec) or "chart")
+                    text, rows, derived = datalinks.chart_download(spec)
+                    if href is not None and downloads is not None:
+                        downloads.append(Download(href, text, rows))
+                    sources = _explicit_sources(out)
+                    if sources is None:
+                        sources = derived
                     out = nbformat.v4.new_output(
-                        "display_data", data={"text/html": chart_html(spec, f"chart-{charts}")}
+                        "display_data",
+                        data={"text/html": chart_html(spec, f"chart-{charts}", source_line_html(sources, href))},
+                    )
+                elif table is not None and "text/html" in out.data:
+                    files += 1
+                    payload = json.loads(table) if isinstance(table, str) else dict(table)
+                    href = _csv_href(page, files, payload.get("caption") or heading)
+                    if href is not None and downloads is not None:
+                        text = datalinks.csv_text(payload.get("columns", []), payload.get("rows", []))
+                        downloads.append(Download(href, text, len(payload.get("rows", []))))
+                    sources = payload.get("sources")
+                    if sources is None:
+                        rows = [dict(zip(payload.get("columns", []), r, strict=False)) for r in payload.get("rows", [])]
+                        sources = datalinks.sources_for(
+                            [*payload.get("fields", []), *payload.get("columns", [])], rows
+                        )
+                    body = out.data["text/html"]
+                    body = body if isinstance(body, str) else "".join(body)
+                    out = nbformat.v4.new_output(
+                        "display_data",
+                        data={"text/html": table_html(payload, body, source_line_html(sources, href))},
                     )
             elif out.output_type == "stream" and out.name == "stderr" and not failed:
                 continue
@@ -346,10 +465,25 @@ def _heading_text(tag: Any) -> str:
     return " ".join("".join(parts).split())
 
 
+def fix_headings(soup: BeautifulSoup) -> None:
+    """Put the headings in order for assistive technology: one h1 (later ones become h2), and no
+    level skipped (an h4 after an h2 becomes an h3), demoting/promoting only where needed."""
+    prev = 0
+    for tag in soup.find_all(["h1", "h2", "h3", "h4", "h5", "h6"]):
+        level = int(tag.name[1])
+        if level == 1 and prev >= 1:
+            level = 2
+        level = min(level, prev + 1)
+        tag.name = f"h{level}"
+        prev = level
+
+
 def add_toc(soup: BeautifulSoup, title: str) -> str:
     """Insert a table of contents (h2/h3 of the body) after the first h1; return the page title.
 
-    When the body has no h1 one is added from ``title``; with no h2/h3 there is no contents list.
+    Sections (h2) are numbered 1, 2, 3...; a section's subsections (h3) are a list inside its
+    item. When the body has no h1 one is added from ``title``; with no h2/h3 there is no
+    contents list.
     """
     h1 = soup.find("h1")
     if h1 is None:
@@ -358,11 +492,12 @@ def add_toc(soup: BeautifulSoup, title: str) -> str:
         soup.insert(0, h1)
     page_title = _heading_text(h1) or title
     taken = {t["id"] for t in soup.find_all(id=True)}
-    nav = soup.new_tag("nav", attrs={"class": "toc", "aria-label": "Contents"})
-    head = soup.new_tag("h2")
+    nav = soup.new_tag("nav", attrs={"class": "toc", "aria-labelledby": "contents-heading"})
+    head = soup.new_tag("h2", attrs={"id": "contents-heading"})
     head.string = "Contents"
     nav.append(head)
     ol = soup.new_tag("ol")
+    current = None  # the last section's item, which holds its subsections
     for tag in soup.find_all(["h2", "h3"]):
         if not tag.get("id"):
             tag["id"] = _slug(_heading_text(tag), taken)
@@ -370,35 +505,114 @@ def add_toc(soup: BeautifulSoup, title: str) -> str:
         a = soup.new_tag("a", href=f"#{tag['id']}")
         a.string = _heading_text(tag)
         li.append(a)
-        ol.append(li)
+        if tag.name == "h3" and current is not None:
+            sub = current.find("ol")
+            if sub is None:
+                sub = soup.new_tag("ol")
+                current.append(sub)
+            sub.append(li)
+        else:
+            ol.append(li)
+            current = li
     nav.append(ol)
     if ol.contents:
         h1.insert_after(nav)
     return page_title
 
 
-def provenance_html(prov: Provenance, sources: Sequence[str] | None = None) -> str:
+_HOVER_HINT = re.compile(r"(?:Hover|Move the pointer|Point)(?: over| on| at)? [^.]*\.", re.I)
+
+
+def mark_hover_hints(soup: BeautifulSoup) -> None:
+    """Wrap sentences telling the reader to hover in ``<span class="hover-hint">`` (not printed)."""
+    for text in list(soup.find_all(string=_HOVER_HINT)):
+        if text.parent.name in ("script", "style"):
+            continue
+        parts, last = [], 0
+        for m in _HOVER_HINT.finditer(str(text)):
+            parts.append(str(text)[last:m.start()])
+            span = soup.new_tag("span", attrs={"class": "hover-hint"})
+            span.string = m.group(0)
+            parts.append(span)
+            last = m.end()
+        parts.append(str(text)[last:])
+        for part in parts:
+            if part != "":
+                text.insert_before(part)
+        text.extract()
+
+
+def prepare_tables(soup: BeautifulSoup) -> int:
+    """Every table in a scrolling box with a caption, its headers sort buttons; returns how many
+    tables can be sorted.
+
+    A table without a caption is captioned with the heading above it (or "Table n"); the box is
+    a focusable region named by that caption, so a keyboard can scroll it. Tables whose cells
+    carry ``data-sort`` keys (:func:`lahelpers.narrative.table`) get a button in each column
+    header (``aria-sort`` on the header says the current order).
+    """
+    sortable = 0
+    for n, table in enumerate(soup.find_all("table"), start=1):
+        caption = table.find("caption")
+        if caption is None:
+            heading = table.find_previous(["h2", "h3", "h4"])
+            caption = soup.new_tag("caption")
+            caption.string = _heading_text(heading) if heading is not None else f"Table {n}"
+            table.insert(0, caption)
+        cap_text = " ".join(caption.get_text(" ").split())
+        wrap = table.parent
+        if wrap is None or TABLE_WRAP_CLASS not in (wrap.get("class") or []):
+            wrap = soup.new_tag("div", attrs={"class": TABLE_WRAP_CLASS, "tabindex": "0", "role": "region"})
+            table.wrap(wrap)
+        wrap["aria-label"] = cap_text
+        thead, tbody = table.find("thead"), table.find("tbody")
+        if thead is None or tbody is None or table.find("td", attrs={"data-sort": True}) is None:
+            continue
+        if len(tbody.find_all("tr", recursive=False)) < 2:
+            continue
+        sortable += 1
+        table["class"] = [*(table.get("class") or []), "sortable"]
+        for th in thead.find_all("th"):
+            th["scope"] = "col"
+            button = soup.new_tag("button", attrs={"type": "button", "class": "sort"})
+            for child in list(th.contents):
+                button.append(child.extract())
+            icon = soup.new_tag("span", attrs={"class": "sort-icon", "aria-hidden": "true"})
+            button.append(icon)
+            th.append(button)
+    return sortable
+
+
+def provenance_html(prov: Provenance, sources: Sequence[str] | None = None,
+                    cited: Iterable[str] = ()) -> str:
     """The footnote: run date and id, code version, and each data source's vintage and licence.
 
     ``sources`` (ids) narrows the list to what the notebook used (its metadata
-    ``lahelpers.sources``); otherwise every catalogue source is listed.
+    ``lahelpers.sources``), plus every source a chart or table on the page ``cited``; otherwise
+    every catalogue source is listed. Each entry has the id ``source-<id>`` the source lines
+    link to.
     """
-    rows = [s for s in prov.sources if sources is None or s["id"] in set(sources)]
+    keep = None if sources is None else set(sources) | set(cited)
+    rows = [s for s in prov.sources if keep is None or s["id"] in keep]
     items = []
     for s in rows:
         name = html.escape(s["title"])
         link = https_url(s.get("link"))  # links from data: https only
         if link:
             name = f'<a href="{html.escape(link, quote=True)}">{name}</a>'
+        short = datalinks.SHORT_NAMES.get(s["id"])
+        lead = f"<strong>{html.escape(short)}</strong>: " if short else ""
         items.append(
-            f"<li>{name}. {html.escape(s['publisher'])}. Vintage: {html.escape(str(s['vintage']))}."
+            f'<li id="source-{html.escape(s["id"], quote=True)}">{lead}{name}. '
+            f"{html.escape(s['publisher'])}. Vintage: {html.escape(str(s['vintage']))}."
             f" Licence: {html.escape(s['licence'])}.</li>"
         )
     listing = f"<ol>{''.join(items)}</ol>" if items else "<p>No data sources recorded.</p>"
     return (
         '<footer class="provenance"><h2 id="provenance">About this report</h2>'
         f"<p>Produced on {html.escape(prov.run_date)} (run {html.escape(prov.run_id)}) by "
-        f"lahelpers {html.escape(prov.code_version)}. Figures are associations, not causes.</p>"
+        f"lahelpers {html.escape(prov.code_version)}. Figures are associations, not causes. "
+        "Under each chart and table: its sources (listed below) and its data as a CSV file.</p>"
         f"<h3>Data sources</h3>{listing}</footer>"
     )
 
@@ -420,9 +634,18 @@ def page_html(
     when the h1 does not contain it (a region profile's h1 may not name its region).
     """
     soup = BeautifulSoup(body, "html.parser")
+    fix_headings(soup)
+    sortable = prepare_tables(soup)
+    mark_hover_hints(soup)
     page_title = add_toc(soup, title if label is None else f"{title}: {label}")
     if label and label not in page_title:
         page_title = f"{page_title}: {label}"
+    refs = soup.select('a.source-ref[href^="#source-"]')
+    cited = {a["href"].removeprefix("#source-") for a in refs}
+    known = {s["id"] for s in prov.sources}
+    for a in refs:  # a source not in the footnote: name, no link
+        if a["href"].removeprefix("#source-") not in known:
+            a.unwrap()
     if error is not None:
         banner = (
             '<div class="banner failed" role="alert"><strong>This report failed to run.</strong> '
@@ -430,18 +653,20 @@ def page_html(
         )
     else:
         banner = ""
-    scripts = (
-        f'<script src="{BUNDLE_PATH}"></script>\n<script>{_LOADER_JS}</script>' if charts else ""
+    inline = ([_LOADER_JS] if charts else []) + ([_SORT_JS] if sortable else [])
+    scripts = "\n".join(
+        ([f'<script src="{BUNDLE_PATH}"></script>'] if charts else [])
+        + [f"<script>{js}</script>" for js in inline]
     )
     page = _PAGE.substitute(
-        csp=html.escape(PAGE_CSP if charts else NO_SCRIPT_CSP),
+        csp=html.escape(content_security_policy(inline)),
         lang=lang,
         title=html.escape(page_title),
         css=_CSS,
         run_id=html.escape(prov.run_id),
         banner=banner,
         body=str(soup),
-        provenance=provenance_html(prov, sources),
+        provenance=provenance_html(prov, sources, cited),
         scripts=scripts,
     )
     return page_title, page
@@ -466,8 +691,13 @@ def export_notebook(
     region of a profile) when that h1 does not already name it.
     """
     nb = nbformat.read(ipynb, as_version=4)
-    prepared, charts = prepare_notebook(nb, failed=error is not None)
+    downloads: list[Download] = []
+    prepared, charts = prepare_notebook(
+        nb, failed=error is not None, page=html_path.stem, downloads=downloads
+    )
     body, _ = _exporter().from_notebook_node(prepared)
+    for d in downloads:  # the CSV behind each chart and table, beside the page
+        atomic_write_text(html_path.parent / d.href, d.text)
     sources = (nb.metadata.get("lahelpers") or {}).get("sources")
     page_title, page = page_html(
         body,
@@ -508,8 +738,138 @@ def _fmt_bytes(n: int | None) -> str:
     return f"{n / 1e6:.2f} MB" if n >= 1e6 else f"{n / 1e3:.0f} kB"
 
 
-def index_html(manifest: Mapping[str, Any]) -> str:
-    """The run's index page: a line per report with its status and link, failures first in a list."""
+#: The index page's title (the landing page of a run).
+INDEX_TITLE = "CQC adult social care assessments: reports on England's councils"
+#: What the reports are, for a reader arriving at the index.
+INDEX_INTRO = (
+    "<p>These reports analyse the Care Quality Commission's (CQC) assessments of how England's "
+    "upper-tier councils meet their adult social care duties under the Care Act 2014: the ratings "
+    "and scores, and how they relate to each area's deprivation, rurality, population and care "
+    "workforce. Every number is computed from public data when the reports are run, and each "
+    "report opens with its answer before the evidence.</p>"
+    "<p>The figures describe associations across councils, not causes. Every chart and table "
+    "names its sources and offers its data as a CSV file.</p>"
+)
+#: The index's groups of reports: a heading and the notebooks (file stems) in it; reports with a
+#: ``region`` parameter are the regions; anything else is a theme.
+NATIONAL_NOTEBOOKS = ("01_national_overview",)
+#: What each report answers, one line each (by notebook file stem); the one place to edit them.
+REPORT_ANSWERS: dict[str, str] = {
+    "01_national_overview": "How many councils are rated and how; where; on which quality statements "
+    "they do best and worst; and when the reports came out.",
+    "02_rural_urban": "Do more rural councils score lower, overall and on the statements closest "
+    "to rural barriers?",
+    "03_inequality": "Do councils serving more deprived or diverse areas, or more unpaid carers, "
+    "score lower on equity (QS3) and overall?",
+    "04_workforce": "Do staff turnover, vacancies and the state of the care market go with lower "
+    "scores on workforce and care provision?",
+    "region_profile": "Each region's ratings and scores against the rest of England, and similar "
+    "councils elsewhere to learn from.",
+}
+#: Tags and attributes kept from the national key points block when shown on the index.
+_KEY_POINT_TAGS = {"section", "h2", "h3", "ul", "ol", "li", "p", "strong", "em", "b", "i", "span", "abbr"}
+
+
+def _stem(r: Mapping[str, Any]) -> str:
+    """The notebook file stem of a manifest entry (its name when the path is missing)."""
+    return Path(str(r.get("notebook") or r["name"])).stem
+
+
+def _group(r: Mapping[str, Any]) -> str:
+    """National, Themes, Regions or Authorities, for the index's lists."""
+    if _stem(r) in NATIONAL_NOTEBOOKS:
+        return "National"
+    if "region" in (r.get("parameters") or {}):
+        return "Regions"
+    if "authority" in (r.get("parameters") or {}):
+        return "Authorities"  # listed by the "find your authority" section, not in the groups
+    return "Themes"
+
+
+def _report_item(r: Mapping[str, Any], *, region: bool) -> str:
+    """One report in the index's lists: its title linking to the page, and what it answers."""
+    name = (r.get("parameters") or {}).get("region") if region else None
+    text = html.escape(str(name or r.get("title") or r["name"]))
+    link = f'<a href="{html.escape(r["html"], quote=True)}">{text}</a>' if r.get("html") else text
+    state = "" if r["status"] == "ok" else f' <strong class="status-failed">({html.escape(r["status"])})</strong>'
+    answers = "" if region else REPORT_ANSWERS.get(_stem(r), "")
+    line = f'<span class="answers">{html.escape(answers)}</span>' if answers else ""
+    return f"<li>{link}{state}{line}</li>"
+
+
+def report_groups_html(results: Sequence[Mapping[str, Any]]) -> str:
+    """The reports grouped National / Themes / Regions, each with one line on what it answers."""
+    out = []
+    for group in ("National", "Themes", "Regions"):
+        members = [r for r in results if _group(r) == group]
+        if not members:
+            continue
+        region = group == "Regions"
+        lead = (
+            f"<p>{html.escape(REPORT_ANSWERS['region_profile'])}</p>" if region else ""
+        )
+        items = "".join(_report_item(r, region=region) for r in members)
+        out.append(
+            f'<section class="report-group" aria-labelledby="group-{group.lower()}">'
+            f'<h3 id="group-{group.lower()}">{group}</h3>{lead}<ul>{items}</ul></section>'
+        )
+    return "".join(out)
+
+
+def national_key_points(folder: Path, manifest: Mapping[str, Any]) -> str:
+    """The ``section.key-points`` block of the executed national notebook, '' when there is none.
+
+    Only the block's text structure is kept (lists, paragraphs, emphasis; no attributes but its
+    heading's id), so nothing but text from that block reaches the index.
+    """
+    entry = next((r for r in manifest.get("notebooks", [])
+                  if _stem(r) in NATIONAL_NOTEBOOKS and r.get("status") == "ok" and r.get("executed")), None)
+    if entry is None:
+        return ""
+    try:
+        nb = nbformat.read(folder / entry["executed"], as_version=4)
+    except (OSError, ValueError):
+        return ""
+    for cell in nb.cells:
+        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            text = (out.get("data") or {}).get("text/html")
+            if not text:
+                continue
+            text = text if isinstance(text, str) else "".join(text)
+            if "key-points" not in text:
+                continue
+            block = BeautifulSoup(text, "html.parser").select_one("section.key-points")
+            if block is None:
+                continue
+            for tag in block.find_all(True):
+                if tag.name not in _KEY_POINT_TAGS:
+                    tag.unwrap()
+                else:
+                    tag.attrs = {}
+            block.attrs = {"class": "key-points", "aria-labelledby": "key-points"}
+            head = block.find(["h2", "h3"])
+            if head is None:
+                head = BeautifulSoup("<h2></h2>", "html.parser").h2
+                block.insert(0, head)
+            head.name = "h2"
+            head.attrs = {"id": "key-points"}
+            head.string = "Key points for England"
+            more = BeautifulSoup(
+                f'<p>From <a href="{html.escape(entry.get("html") or "", quote=True)}">'
+                f"{html.escape(str(entry.get('title') or entry['name']))}</a>.</p>",
+                "html.parser",
+            )
+            block.append(more)
+            return str(block)
+    return ""
+
+
+def index_html(manifest: Mapping[str, Any], key_points: str = "") -> str:
+    """The run's index: a landing page for readers (what this is, the national key points, the
+    reports grouped with what each answers), with the run's details for analysts below.
+
+    ``key_points``: the national notebook's key points block (:func:`national_key_points`).
+    """
     results = manifest.get("notebooks", [])
     failed = [r for r in results if r["status"] != "ok"]
     run_id = html.escape(manifest["run_id"])
@@ -526,14 +886,15 @@ def index_html(manifest: Mapping[str, Any]) -> str:
             else html.escape(r["name"])
         )
         nb_link = (
-            f'<a href="{html.escape(r["executed"], quote=True)}">notebook</a>'
+            f'<a href="{html.escape(r["executed"], quote=True)}">{html.escape(r["name"])}.ipynb</a>'
             if r.get("executed")
             else ""
         )
         rows.append(
             f"<tr><td>{link}</td><td>{html.escape(params)}</td>"
             f'<td class="{status_cls}">{status}</td>'
-            f"<td>{r.get('seconds_total') or 0:.1f}</td><td>{_fmt_bytes(r.get('html_bytes'))}</td>"
+            f'<td class="num">{r.get("seconds_total") or 0:.1f}</td>'
+            f'<td class="num">{_fmt_bytes(r.get("html_bytes"))}</td>'
             f"<td>{nb_link}</td></tr>"
         )
     if failed:
@@ -547,7 +908,7 @@ def index_html(manifest: Mapping[str, Any]) -> str:
             f"reports failed.</strong><ul>{items}</ul></div>"
         )
     else:
-        summary = f'<p class="status-ok">All {len(results)} reports ran successfully.</p>'
+        summary = ""
     if manifest.get("status") in ("interrupted", "abandoned"):  # the run itself did not finish
         why = manifest.get("error") or "the run stopped before every report had run"
         summary = (
@@ -570,7 +931,10 @@ def index_html(manifest: Mapping[str, Any]) -> str:
         else html.escape(str(data.get("error", "catalogue not read")))
     )
     assets = manifest.get("assets", {})
+    ok = len(results) - len(failed)
     about = (
+        f'<li class="{"status-ok" if not failed else "status-failed"}">{ok} of {len(results)} reports '
+        "ran successfully.</li>"
         f"<li>Started {html.escape(str(manifest.get('started_at')))}, finished "
         f"{html.escape(str(manifest.get('finished_at')))} "
         f"({manifest.get('seconds') or 0:.1f} s, {manifest.get('parameters', {}).get('workers')}"
@@ -585,18 +949,21 @@ def index_html(manifest: Mapping[str, Any]) -> str:
     from lahelpers.publish import finder
     from lahelpers.publish.whats_new import changes_html
 
+    whats_new = changes_html(manifest.get("changes")).replace("<h2>", "<h3>").replace("</h2>", "</h3>")
     find_html, find_scripts = finder.section(manifest)  # "find your authority" (issue 15)
     return _INDEX.substitute(
         csp=html.escape(content_security_policy(find_scripts) if find_scripts else NO_SCRIPT_CSP),
-        run_id=run_id, css=_CSS, summary=summary + find_html, rows="".join(rows), about=about,
-        whats_new=changes_html(manifest.get("changes")),
+        title=html.escape(INDEX_TITLE),
+        run_id=run_id, css=_CSS, summary=summary, rows="".join(rows), about=about,
+        intro=INDEX_INTRO, key_points=key_points + find_html, groups=report_groups_html(results),
+        whats_new=whats_new,
     )
 
 
 def write_index(folder: Path, manifest: Mapping[str, Any]) -> Path:
     """Write ``index.html`` for a run folder from its manifest (atomically)."""
     path = folder / "index.html"
-    atomic_write_text(path, index_html(manifest))
+    atomic_write_text(path, index_html(manifest, national_key_points(folder, manifest)))
     return path
 
 

@@ -11,7 +11,14 @@
       return;
     }
     var spec = JSON.parse(document.getElementById(el.dataset.spec).textContent);
-    vegaEmbed(el, spec, $options).catch(function (err) {
+    vegaEmbed(el, spec, $options).then(function () {
+      // Vega marks its container a "graphics-document"; the page presents each chart as one
+      // image whose label is the chart's description; the drawing inside is hidden from
+      // assistive technology (its marks would otherwise each be read out).
+      el.setAttribute("role", "img");
+      el.removeAttribute("aria-roledescription");
+      el.querySelectorAll("svg").forEach(function (svg) { svg.setAttribute("aria-hidden", "true"); });
+    }).catch(function (err) {
       fail(err.message);
       console.error(err);
     });
