@@ -251,6 +251,9 @@ def table(df: pd.DataFrame, columns: dict[str, str] | None = None, digits: int =
         cells = []
         for col, fmt, kind, sort in cols:
             v = col.iloc[i]
+            if hasattr(v, "__html__"):  # a link made by the package (its own text escaped)
+                cells.append(f'<td{_cls(kind)} data-sort="{html_escape(_plain(v))}">{v.__html__()}</td>')
+                continue
             missing = v is None or (not isinstance(v, str) and bool(pd.isna(v)))
             text = "–" if missing else str(fmt(v))
             key = "" if missing else sort(v)
@@ -269,8 +272,16 @@ def table(df: pd.DataFrame, columns: dict[str, str] | None = None, digits: int =
     return Table(html, payload)
 
 
+def _plain(v) -> str:
+    """The plain text of a cell that renders itself as HTML (``__html__``, e.g.
+    :class:`lahelpers.authority.PageLink`): its ``text``, for sorting and the CSV."""
+    return str(getattr(v, "text", v))
+
+
 def _json_value(v):
     """A cell for the table's attached data: numbers in full, dates as ISO text, missing as None."""
+    if hasattr(v, "__html__"):
+        return _plain(v)
     if v is None or (not isinstance(v, str) and bool(pd.isna(v))):
         return None
     if isinstance(v, (pd.Timestamp, datetime)):
