@@ -360,7 +360,23 @@ def test_show_bundle_serves_jupyterlab_and_the_offline_report() -> None:
     assert set(bundle) == {charts.VEGALITE_MIMETYPE, "text/plain"}
     assert "http" not in json.dumps(bundle).replace(bundle[charts.VEGALITE_MIMETYPE]["$schema"], "")
     output = nbformat.v4.new_output("display_data", data=bundle)
-    assert report.chart_spec(output) == bundle[charts.VEGALITE_MIMETYPE]
+    # The notebook gets a fixed width (JupyterLab's output area cannot size a "container" chart);
+    # the page gets the chart exactly as built, filling its container.
+    shown = bundle[charts.VEGALITE_MIMETYPE]
+    assert chart.to_dict()["width"] == "container"
+    assert shown["width"] == charts.display.NOTEBOOK_WIDTH
+    with alt.data_transformers.enable("default"):
+        assert report.chart_spec(output) == chart.to_dict()
+
+
+def test_page_spec_restores_only_the_recorded_width() -> None:
+    from lahelpers.publish import report
+
+    spec = {"mark": "bar", "width": 600, "usermeta": {"lahelpers_page_width": "container", "x": 1}}
+    assert report.page_spec(spec) == {"mark": "bar", "width": "container", "usermeta": {"x": 1}}
+    assert report.page_spec({"mark": "bar", "width": 300}) == {"mark": "bar", "width": 300}
+    assert charts.display.notebook_spec({"width": 250}) == {"width": 250}
+    assert charts.display.PAGE_WIDTH_KEY == report.PAGE_WIDTH_KEY
 
 
 def test_context_map_numeric_and_categorical() -> None:

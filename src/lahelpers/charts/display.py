@@ -36,18 +36,39 @@ def alt_text_html(chart: alt.TopLevelMixin) -> str:
     return f'<p class="chart-alt">Chart description: {html.escape(alt_text(chart))}</p>'
 
 
+#: Width of a chart in a notebook (JupyterLab), in px, for charts that fill their container on
+#: the published pages. JupyterLab's output area takes its width from what it shows, so a
+#: "container" width there never settles: the chart resizes its box, which resizes the chart, and
+#: the tab hangs. The notebook's spec carries a fixed width and remembers the page's in
+#: ``usermeta`` (:data:`PAGE_WIDTH_KEY`); the page exporter puts "container" back.
+NOTEBOOK_WIDTH = 600
+#: Key in the spec's ``usermeta`` that records the width the published page should use.
+PAGE_WIDTH_KEY = "lahelpers_page_width"
+
+
+def notebook_spec(spec: dict) -> dict:
+    """``spec`` as a notebook shows it: a "container" width becomes :data:`NOTEBOOK_WIDTH` px,
+    with the page's width kept in ``usermeta`` (:data:`PAGE_WIDTH_KEY`)."""
+    if spec.get("width") != "container":
+        return spec
+    usermeta = {**spec.get("usermeta", {}), PAGE_WIDTH_KEY: "container"}
+    return {**spec, "width": NOTEBOOK_WIDTH, "usermeta": usermeta}
+
+
 def mimebundle(chart: alt.TopLevelMixin) -> dict:
     """The chart as a display bundle: Vega-Lite JSON (:data:`VEGALITE_MIMETYPE`) and plain text.
 
     Built directly rather than through altair's renderer so the output always carries
     :data:`VEGALITE_MIMETYPE` whatever renderer a notebook has enabled: JupyterLab draws it
-    offline and the offline HTML reports draw from it. No ``text/html`` fallback: JupyterLab
-    prefers HTML to Vega-Lite, and altair's HTML loads Vega from a CDN. The default data
-    transformer inlines data as ``datasets`` in the spec (never URLs or files).
+    offline with the Vega it ships and the offline HTML reports draw from it. No ``text/html``
+    fallback: JupyterLab prefers HTML to Vega-Lite, and altair's HTML loads Vega from a CDN.
+    The default data transformer inlines data as ``datasets`` in the spec (never URLs or
+    files). A chart that fills its container on the pages has a fixed width here
+    (:func:`notebook_spec`).
     """
     with alt.data_transformers.enable("default"):
         spec = chart.to_dict()
-    return {VEGALITE_MIMETYPE: spec, "text/plain": f"Chart. {alt_text(chart)}"}
+    return {VEGALITE_MIMETYPE: notebook_spec(spec), "text/plain": f"Chart. {alt_text(chart)}"}
 
 
 def show(chart: alt.TopLevelMixin, *, sources: Iterable[str] | None = None) -> None:

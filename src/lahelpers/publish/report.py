@@ -240,12 +240,27 @@ def extract_altair_html_spec(text: str) -> dict[str, Any] | None:
     return spec if isinstance(spec, dict) else None
 
 
+#: ``usermeta`` key in which ``lahelpers.charts.display.notebook_spec`` keeps a chart's page width.
+PAGE_WIDTH_KEY = "lahelpers_page_width"
+
+
+def page_spec(spec: dict[str, Any]) -> dict[str, Any]:
+    """``spec`` as the page draws it: the width the notebook replaced with a fixed one (so
+    JupyterLab's output area can size it) is put back, usually "container"."""
+    usermeta = spec.get("usermeta")
+    if not isinstance(usermeta, dict) or PAGE_WIDTH_KEY not in usermeta:
+        return spec
+    rest = {k: v for k, v in usermeta.items() if k != PAGE_WIDTH_KEY}
+    out = {k: v for k, v in spec.items() if k != "usermeta"} | {"width": usermeta[PAGE_WIDTH_KEY]}
+    return out | ({"usermeta": rest} if rest else {})
+
+
 def chart_spec(output: Mapping[str, Any]) -> dict[str, Any] | None:
     """The vega-lite spec shown by a notebook output, from its mimetype or altair's HTML; else None."""
     data = output.get("data") or {}
     for mime, value in data.items():
         if _VEGALITE_MIME.match(mime):
-            return json.loads(value) if isinstance(value, str) else dict(value)
+            return page_spec(json.loads(value) if isinstance(value, str) else dict(value))
     html_text = data.get("text/html")
     if html_text is not None:
         if not isinstance(html_text, str):
