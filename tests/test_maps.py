@@ -319,3 +319,41 @@ def test_hovering_inside_an_authority_shows_its_tooltip(chromium, map_pages, kin
             assert "Authority" in text
     finally:
         context.close()
+
+
+#: The map as the published page draws it: the page's own chart loader (``report._LOADER_JS``).
+_LOADER_PAGE = """<!doctype html><html><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>body{{margin:0}}main{{max-width:60rem;margin:0 auto;padding:0 1rem}}
+div.vega-chart{{display:block;width:100%}}</style>
+<script src="vega-bundle.js"></script></head><body><main>
+<div class="vega-chart" id="map" data-spec="spec"></div>
+<script type="application/json" id="spec">{spec}</script>
+<script>{loader}</script></main></body></html>"""
+
+
+@pytest.mark.browser
+def test_tapping_inside_an_authority_shows_its_tooltip(chromium, map_pages):
+    """On a touch screen a tap (no pointer movement) shows the tapped authority's tooltip: the
+    page loader replays a tap as a pointer move (issue 14)."""
+    from lahelpers.publish import report
+
+    page_path = map_pages["rating"].with_name("rating-loader.html")
+    spec = map_pages["rating"].read_text(encoding="utf-8").split('id="spec">', 1)[1].split("</script>", 1)[0]
+    page_path.write_text(_LOADER_PAGE.format(spec=spec, loader=report._LOADER_JS), encoding="utf-8")
+    context = chromium.new_context(viewport={"width": 390, "height": 900}, has_touch=True, is_mobile=True)
+    allowed = page_path.parent.as_uri() + "/"
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(allowed) else r.abort())
+    try:
+        page = context.new_page()
+        page.goto(page_path.as_uri(), wait_until="load")
+        page.wait_for_selector("#map[role=img] svg .role-mark path", timeout=DRAW_TIMEOUT_MS)
+        page.evaluate("() => document.querySelector('#map svg').removeAttribute('aria-hidden')")
+        for name in ("Devon", "Lincolnshire", "Kent"):
+            point = page.evaluate(_FIND_POINT, name)
+            assert point is not None, f"no point inside {name} reaches it"
+            page.touchscreen.tap(point["x"], point["y"])
+            text = _tooltip(page)
+            assert name in text, (name, point, text)
+    finally:
+        context.close()

@@ -18,6 +18,17 @@
       el.setAttribute("role", "img");
       el.removeAttribute("aria-roledescription");
       el.querySelectorAll("svg").forEach(function (svg) { svg.setAttribute("aria-hidden", "true"); });
+      // A tap shows the tooltip of what was tapped: Vega shows tooltips on pointer moves, and a
+      // finger that does not move sends none. After the touch ends (and its pointerout has
+      // hidden any tooltip), replay the tap as a move over the same point.
+      el.addEventListener("pointerup", function (e) {
+        if (e.pointerType !== "touch") return;
+        var target = e.target, x = e.clientX, y = e.clientY;
+        setTimeout(function () {
+          target.dispatchEvent(new PointerEvent("pointermove", {
+            bubbles: true, clientX: x, clientY: y, pointerType: "mouse", isPrimary: true}));
+        }, 50);
+      });
     }).catch(function (err) {
       fail(err.message);
       console.error(err);
