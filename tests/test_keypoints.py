@@ -311,6 +311,9 @@ def test_national_numbers(pages, raw: pd.DataFrame) -> None:
     lo, hi = sps.t.interval(0.95, len(v) - 1, loc=v.mean(), scale=sps.sem(v))
     assert (f"weakest quality statement nationally is {framework.variable_label(weakest)} "
             f"(mean {v.mean():.2f}, 95% CI {lo:.2f} to {hi:.2f}, on CQC's 1 to 4 scale; {len(v)} authorities") in points[2]
+    # Both ends of the ranking carry their paired-test verdict, not only the weakest.
+    assert re.search(r"the weakest is (clearly lower than \d+ of|not clearly lower than any of) the other \d+, "
+                     r"and the strongest (clearly higher than \d+|not clearly higher than any)\.", points[2]), points[2]
     full = int(raw[list(framework.QS_COLUMNS)].notna().all(axis=1).sum())
     scan = int(rated["rating_source"].fillna("").str.lower().str.contains("scrape").sum())
     assert f"{scan} of the {k} ratings rest only on" in points[3] and f"known for only {full} authorities" in points[3]

@@ -66,19 +66,12 @@ def test_reads_like_a_report(path: Path) -> None:
     assert has_title, f"{path.name}: no title"
 
 
-def test_region_profile_parameters() -> None:
-    nb = nbformat.read(NOTEBOOKS / "region_profile.ipynb", as_version=4)
+@pytest.mark.parametrize(("stem", "parameter"), [("region_profile", "region"),
+                                                  ("authority_profile", "authority")])
+def test_profile_takes_one_parameter(stem: str, parameter: str) -> None:
+    nb = nbformat.read(NOTEBOOKS / f"{stem}.ipynb", as_version=4)
     tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(tagged) == 1
     tree = ast.parse(tagged[0].source)
     names = {t.id for node in tree.body if isinstance(node, ast.Assign) for t in node.targets}
-    assert names == {"region"}
-
-
-def test_authority_profile_parameters() -> None:
-    nb = nbformat.read(NOTEBOOKS / "authority_profile.ipynb", as_version=4)
-    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
-    assert len(tagged) == 1
-    tree = ast.parse(tagged[0].source)
-    names = {t.id for node in tree.body if isinstance(node, ast.Assign) for t in node.targets}
-    assert names == {"authority"}
+    assert names == {parameter}

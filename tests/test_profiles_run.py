@@ -168,11 +168,16 @@ def test_find_box_by_keyboard_and_sortable_table(profiles_run: run.RunResult, br
         rows = page.locator("#authority-table tbody tr")
         assert rows.count() == 153
         header = page.locator("#authority-table thead th", has_text="CQC rating")
+        header.locator("button").click()  # the pages' sorter: ratings best first, not rated last
+        assert header.get_attribute("aria-sort") == "descending"
+        ratings = page.locator("#authority-table tbody tr td:nth-child(4)").all_inner_texts()
+        order = ["Outstanding", "Good", "Requires improvement", "Inadequate", "Not yet in our data"]
+        assert [order.index(r) for r in ratings] == sorted(order.index(r) for r in ratings)
+        assert ratings[0] == "Outstanding" and ratings[-1] == "Not yet in our data"
         header.locator("button").click()
         assert header.get_attribute("aria-sort") == "ascending"
         ratings = page.locator("#authority-table tbody tr td:nth-child(4)").all_inner_texts()
-        order = ["Inadequate", "Requires improvement", "Good", "Outstanding", "Not yet in our data"]
-        assert [order.index(r) for r in ratings] == sorted(order.index(r) for r in ratings)
+        assert ratings[0] == "Inadequate" and ratings[-1] == "Not yet in our data"
         page.keyboard.press("Control+a")
         page.locator("#finder-q").fill("york")
         page.locator("#finder-q").press("Enter")

@@ -33,6 +33,7 @@ from IPython.display import Markdown
 from lahelpers import framework, load, paths, wording
 from lahelpers.htmlsafe import https_url, md_text
 from lahelpers.inputs.names import ALIASES, normalise_name
+from lahelpers.paths import slug
 
 if TYPE_CHECKING:
     import altair as alt
@@ -79,12 +80,6 @@ SCORE_COLUMNS: tuple[str, ...] = (*framework.QS_COLUMNS, *framework.THEMES)
 
 
 # ---------------------------------------------------------------------------- names and pages
-
-
-def slug(text: str) -> str:
-    """File-name form of a name (as the runner names pages): ``Kingston upon Hull`` ->
-    ``kingston-upon-hull``."""
-    return re.sub(r"[^a-z0-9]+", "-", str(text).casefold()).strip("-")
 
 
 def page_file(name: str) -> str:

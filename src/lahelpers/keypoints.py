@@ -96,14 +96,16 @@ def national(df: pd.DataFrame, qs_means: pd.DataFrame, qs_pairs: pd.DataFrame) -
     ranked = qs_means.dropna(subset=["estimate"]).sort_values("estimate")
     if len(ranked) >= 2:
         low, high = ranked.iloc[0], ranked.iloc[-1]
-        lower, _higher, unclear = narrative.pair_sides(qs_pairs, low["outcome"])
+        lower, higher, unclear = narrative.pair_sides(qs_pairs, low["outcome"])
+        above = narrative.pair_sides(qs_pairs, high["outcome"])[1]
         fam = int(qs_pairs["family_n"].iloc[0]) if "family_n" in qs_pairs.columns and len(qs_pairs) else 0
-        others = len(lower) + len(_higher) + len(unclear)
-        compare = (f"Compared on the same authorities (Holm over the {fam} tests on this page), the "
-                   f"weakest is clearly lower than {len(lower)} of the other {others}."
-                   if lower else
-                   f"Compared on the same authorities, the weakest is not clearly lower than any of "
-                   f"the other {others} once the {fam} tests on this page are allowed for (Holm).")
+        others = len(lower) + len(higher) + len(unclear)
+        weak = (f"the weakest is clearly lower than {len(lower)} of the other {others}" if lower else
+                f"the weakest is not clearly lower than any of the other {others}")
+        strong = (f"the strongest clearly higher than {len(above)}" if above else
+                  "the strongest not clearly higher than any")
+        compare = (f"Compared on the same authorities, once the {fam} tests on this page are allowed "
+                   f"for (Holm), {weak}, and {strong}.")
         points.append(f"The weakest quality statement nationally is {_statement(low)}; the strongest is "
                       f"{_statement(high)}. {compare}")
     full = int(df[list(framework.QS_COLUMNS)].notna().all(axis=1).sum())

@@ -8,9 +8,16 @@ current directory to the folder holding ``data/catalogue.yaml`` (so notebooks ru
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 CATALOGUE_NAME = Path("data") / "catalogue.yaml"
+
+
+def slug(text: str) -> str:
+    """File-name form of a label, as the runner names pages and the pages link to each other:
+    ``Yorkshire and The Humber`` -> ``yorkshire-and-the-humber``."""
+    return re.sub(r"[^a-z0-9]+", "-", str(text).casefold()).strip("-")
 
 
 def project_root() -> Path:

@@ -7,8 +7,9 @@ script's hash to its Content-Security-Policy (:func:`lahelpers.publish.report.co
   profile when this run has one, region, rating, overall %), so nothing depends on the script.
 - With it, a labelled search box appears above the table: typing part of a name or an ONS code
   lists the matching authorities (links, with their rating) and a live region announces how many
-  match; Enter opens the first match. The table's column headers become buttons that sort it
-  (ratings in rating order, % as numbers, missing values last), with ``aria-sort`` kept current.
+  match; Enter opens the first match. The index page makes the table sortable with the pages'
+  own sorter (:func:`lahelpers.publish.report.prepare_tables` and ``templates/sort.js``: ratings
+  in rating order, % as numbers, missing values last, ``aria-sort`` kept current).
 
 Matching is done in the page on each row's search key: the name normalised as
 :func:`lahelpers.inputs.names.normalise_name` does (lower case, ``&`` -> ``and``, punctuation to
@@ -25,6 +26,7 @@ import pandas as pd
 
 from lahelpers import framework
 from lahelpers.inputs.names import ALIASES, normalise_name
+from lahelpers.narrative import RATING_RANK
 
 #: The authority parameter of the profile notebook (see :mod:`lahelpers.publish.run`).
 AUTHORITY_PARAMETER = "authority"
@@ -82,26 +84,6 @@ SCRIPT = """(function () {
     }
   });
   show();
-  var heads = Array.prototype.slice.call(table.tHead.rows[0].cells);
-  heads.forEach(function (th, col) {
-    var button = th.querySelector("button");
-    if (!button) { return; }
-    button.addEventListener("click", function () {
-      var up = th.getAttribute("aria-sort") !== "ascending";
-      heads.forEach(function (h) { h.setAttribute("aria-sort", "none"); });
-      th.setAttribute("aria-sort", up ? "ascending" : "descending");
-      var key = function (r) { return r.cells[col].dataset.sort; };
-      var numeric = th.dataset.type === "number";
-      var body = table.tBodies[0];
-      var sorted = Array.prototype.slice.call(body.rows).sort(function (a, b) {
-        var x = key(a), y = key(b);
-        if (x === "" || y === "") { return (x === "") - (y === ""); }
-        var c = numeric ? parseFloat(x) - parseFloat(y) : x.localeCompare(y);
-        return up ? c : -c;
-      });
-      sorted.forEach(function (r) { body.appendChild(r); });
-    });
-  });
 })();
 """.replace("$max", str(MAX_RESULTS))
 
@@ -109,10 +91,7 @@ _STYLE = (
     "<style>.finder label{font-weight:bold;display:block}"
     ".finder input{font-size:1.1rem;padding:.35rem .5rem;width:100%;max-width:28rem;box-sizing:border-box;"
     "border:2px solid #0b0c0c}.finder input:focus{outline:3px solid #fd0;outline-offset:0}"
-    ".finder ul{padding-left:1.25rem}.finder-table-wrap{overflow-x:auto;max-width:100%}"
-    "#authority-table th button{font:inherit;font-weight:bold;background:none;border:0;padding:0;"
-    "cursor:pointer;text-align:left;color:#1d70b8;text-decoration:underline}"
-    "#authority-table td.num{text-align:right}</style>"
+    ".finder ul{padding-left:1.25rem}</style>"
 )
 
 
@@ -143,12 +122,6 @@ def profile_pages(manifest: Mapping[str, Any]) -> dict[str, str]:
     return out
 
 
-def _rating_rank(label: str) -> str:
-    """Sort key of a rating: its place in rating order (not yet rated last)."""
-    order = list(framework.RATINGS)
-    return str(order.index(label)) if label in order else ""
-
-
 def _row(r: Any, pages: Mapping[str, str]) -> str:
     name, code, region = str(r.name), str(r.code), str(r.region)
     rating = str(r.rating_label) if isinstance(r.rating_label, str) else framework.NOT_RATED
@@ -163,7 +136,7 @@ def _row(r: Any, pages: Mapping[str, str]) -> str:
     return (f"<tr {attrs}><td data-sort=\"{esc(name.casefold(), quote=True)}\">{cell}</td>"
             f'<td data-sort="{esc(code, quote=True)}">{esc(code)}</td>'
             f'<td data-sort="{esc(region, quote=True)}">{esc(region)}</td>'
-            f'<td data-sort="{_rating_rank(rating)}">{esc(rating)}</td>'
+            f'<td class="rating" data-sort="{RATING_RANK.get(rating, "")}">{esc(rating)}</td>'
             f'<td class="num" data-sort="{pct}">{pct or "–"}</td></tr>')
 
 
@@ -193,11 +166,10 @@ def section(manifest: Mapping[str, Any], table: pd.DataFrame | None = None) -> t
     t = table.assign(rating_label=framework.rating_labels(table)).sort_values("name")
     rows = "".join(_row(r, pages) for r in t.itertuples())
     n = sum(framework.REGION_COUNTS.values())  # England's upper-tier authorities
-    head = "".join(
-        f'<th scope="col" aria-sort="none" data-type="{kind}"><button type="button">{label}</button></th>'
-        for label, kind in (("Authority", "text"), ("ONS code", "text"), ("Region", "text"),
-                            ("CQC rating", "number"), ("Overall %", "number"))
-    )
+    # Plain headers with the pages' cell classes: the index makes the table sortable with the
+    # pages' own sorter (report.prepare_tables + sort.js), ratings in rating order.
+    head = ('<th scope="col">Authority</th><th scope="col">ONS code</th><th scope="col">Region</th>'
+            '<th scope="col" class="rating">CQC rating</th><th scope="col" class="num">Overall %</th>')
     body = (
         f'<section class="finder" aria-labelledby="find-authority">{_STYLE}'
         '<h2 id="find-authority">Find your authority</h2>'
@@ -213,10 +185,9 @@ def section(manifest: Mapping[str, Any], table: pd.DataFrame | None = None) -> t
         'aria-describedby="finder-help" aria-controls="finder-results">'
         '<p id="finder-status" role="status" aria-live="polite"></p>'
         '<ul id="finder-results" aria-label="Matching authorities"></ul></div>'
-        '<div class="finder-table-wrap">'
-        '<table id="authority-table"><caption>All authorities: rating and overall score. Select a '
+        '<table id="authority-table" class="data-table"><caption>All authorities: rating and overall score. Select a '
         "column heading to sort by it.</caption>"
-        f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>"
+        f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
         f"<script>{SCRIPT}</script></section>"
     )
     return body, [SCRIPT]

@@ -966,6 +966,12 @@ def index_html(manifest: Mapping[str, Any], key_points: str = "") -> str:
 
     whats_new = changes_html(manifest.get("changes")).replace("<h2>", "<h3>").replace("</h2>", "</h3>")
     find_html, find_scripts = finder.section(manifest)  # "find your authority" (issue 15)
+    if find_html:  # its table sorts with the pages' own sorter
+        find_soup = BeautifulSoup(find_html, "html.parser")
+        if prepare_tables(find_soup):
+            find_soup.append(BeautifulSoup(f"<script>{_SORT_JS}</script>", "html.parser"))
+            find_scripts = [*find_scripts, _SORT_JS]
+        find_html = str(find_soup)
     return _INDEX.substitute(
         csp=html.escape(content_security_policy(find_scripts) if find_scripts else NO_SCRIPT_CSP),
         title=html.escape(INDEX_TITLE),

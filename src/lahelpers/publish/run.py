@@ -22,7 +22,6 @@ Layout of a run folder::
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import socket
 import time
@@ -38,6 +37,7 @@ from tqdm.auto import tqdm
 
 from lahelpers import framework, paths
 from lahelpers.errors import RunError
+from lahelpers.paths import slug
 from lahelpers.publish import report, whats_new
 from lahelpers.publish.folders import (
     LATEST,
@@ -217,11 +217,6 @@ def notebook_parameters(path: Path) -> set[str]:
     import papermill
 
     return set(papermill.inspect_notebook(str(path)))
-
-
-def slug(text: str) -> str:
-    """File-name form of a label: ``Yorkshire and The Humber`` -> ``yorkshire-and-the-humber``."""
-    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
 
 
 def plan_jobs(
