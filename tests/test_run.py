@@ -423,6 +423,43 @@ def test_warm_kernel_reuses_process_but_not_variables(tmp_path):
     assert [r.status for r in result.results] == ["ok", "ok", "failed", "ok"]
 
 
+def test_notebooks_import_only_what_warm_kernels_import():
+    """Every ``from lahelpers import ...`` in the report notebooks is in WARM_IMPORTS, so a
+    prestarted kernel has already imported what each notebook's first cell asks for."""
+    from lahelpers.publish.kernels import WARM_IMPORTS
+
+    wanted = set()
+    for path in (Path(lahelpers.__file__).parents[2] / "notebooks").glob("*.ipynb"):
+        for cell in nbformat.read(path, as_version=4).cells:
+            for names in re.findall(r"^from lahelpers import ([\w, ]+)", cell.source, re.M):
+                wanted |= {n.split(" as ")[0].strip() for n in names.split(",")}
+    assert wanted and wanted <= set(WARM_IMPORTS), sorted(wanted - set(WARM_IMPORTS))
+
+
+@pytest.mark.parametrize("warm", [True, False], ids=["prestarted", "cold"])
+def test_prestarted_kernels_have_imported_but_hold_no_names(tmp_path, warm):
+    """A warm run's kernels start while the run sets up and import the notebooks' modules, so
+    the first notebook finds them loaded; its namespace is still empty (no name from the
+    warm-up). A cold kernel (the control) has not imported them."""
+    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    nb_dir = tmp_path / "notebooks"
+    nb_dir.mkdir()
+    probe = (
+        "import sys\n"
+        "print('LOADED', all(f'lahelpers.{m}' in sys.modules for m in ('stats', 'charts', 'load')))\n"
+        "print('NAMES', sorted(n for n in dir() if not n.startswith('_')\n"
+        "      and n not in ('In', 'Out', 'exit', 'quit', 'open', 'get_ipython', 'sys')))"
+    )
+    write_notebook(nb_dir / "a.ipynb", [md("# A"), code(probe)])
+    result = run.run_reports(
+        regions=[], notebooks=["a.ipynb"], workers=1, reports_root=tmp_path / "reports",
+        notebooks_dir=nb_dir, progress=False, warm_kernels=warm,
+    )
+    out = _stdout(result.folder / result.results[0].executed)
+    assert f"LOADED {warm}" in out
+    assert "NAMES []" in out
+
+
 def test_cold_kernels_when_asked(tmp_path):
     md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
     nb_dir = tmp_path / "notebooks"

@@ -21,6 +21,7 @@ Layout of a run folder::
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -410,23 +411,17 @@ def _run_pool(
     kernel_name: str | None,
     cell_timeout: int | None,
     progress: bool,
-    warm: bool = True,
+    kernels: WarmKernels | None = None,
     results: dict[str, JobResult] | None = None,
 ) -> list[JobResult]:
     """Execute jobs in worker threads with a progress bar; results in job order.
 
-    With ``warm`` (the default) each worker reuses one kernel (see :class:`WarmKernels`); the
-    kernels are shut down however the pool ends (leaving the executor waits for running jobs).
-    ``results`` receives each job's result as it finishes, so a caller interrupted (Ctrl-C) still
-    knows which notebooks finished.
+    With ``kernels`` each worker reuses one kernel (see :class:`WarmKernels`; None: a fresh
+    kernel per notebook); the caller shuts them down. ``results`` receives each job's result as
+    it finishes, so a caller interrupted (Ctrl-C) still knows which notebooks finished.
     """
-    kernels = WarmKernels(kernel_name) if warm else None
     results = {} if results is None else results
-    try:
-        _drain(jobs, folder, prov, workers, kernel_name, cell_timeout, progress, kernels, results)
-    finally:
-        if kernels is not None:
-            kernels.shutdown()
+    _drain(jobs, folder, prov, workers, kernel_name, cell_timeout, progress, kernels, results)
     return [results[j.name] for j in jobs]
 
 
@@ -588,74 +583,77 @@ def run_reports(
     mark_abandoned(reports, _save)
 
     run_id, folder = create_run_folder(reports, run_id)
-    started_at = datetime.now(UTC).isoformat(timespec="seconds")
-    code = code_version()
-    data, cat = data_checksums()
-    describe = code["git_describe"] or "(not a git checkout)"
-    prov = report.Provenance(
-        run_id=run_id,
-        run_date=datetime.now(UTC).strftime("%d %B %Y %H:%M UTC"),
-        code_version=f"{code['package_version']}, git {describe}",
-        sources=report.provenance_sources(cat) if cat else (),
-    )
-    params = {
-        "regions": list(region_list),
-        "authorities": [j.label for j in jobs if AUTHORITY_PARAMETER in j.parameters],
-        "notebooks": [str(n) for n in (notebooks or DEFAULT_NOTEBOOKS)],
-        "notebooks_dir": str(nb_dir.resolve()),
-        "workers": n_workers,
-        "kernel_name": kernel_name,
-        "cell_timeout": cell_timeout,
-        "warm_kernels": warm_kernels,
-        "jobs": [{"name": j.name, "notebook": j.notebook.name, **j.parameters} for j in jobs],
-    }
-    assets: dict[str, int] = {}
-    results: dict[str, JobResult] = {}
+    kernels = WarmKernels(kernel_name) if warm_kernels else None
+    # The kernels start (and import the notebooks' libraries) while the run sets up.
+    with kernels.prestarted(n_workers, nb_dir) if kernels else contextlib.nullcontext():
+        started_at = datetime.now(UTC).isoformat(timespec="seconds")
+        code = code_version()
+        data, cat = data_checksums()
+        describe = code["git_describe"] or "(not a git checkout)"
+        prov = report.Provenance(
+            run_id=run_id,
+            run_date=datetime.now(UTC).strftime("%d %B %Y %H:%M UTC"),
+            code_version=f"{code['package_version']}, git {describe}",
+            sources=report.provenance_sources(cat) if cat else (),
+        )
+        params = {
+            "regions": list(region_list),
+            "authorities": [j.label for j in jobs if AUTHORITY_PARAMETER in j.parameters],
+            "notebooks": [str(n) for n in (notebooks or DEFAULT_NOTEBOOKS)],
+            "notebooks_dir": str(nb_dir.resolve()),
+            "workers": n_workers,
+            "kernel_name": kernel_name,
+            "cell_timeout": cell_timeout,
+            "warm_kernels": warm_kernels,
+            "jobs": [{"name": j.name, "notebook": j.notebook.name, **j.parameters} for j in jobs],
+        }
+        assets: dict[str, int] = {}
+        results: dict[str, JobResult] = {}
 
-    def manifest_of(
-        status: str, done: list[JobResult], error: str | None = None, **extra: Any
-    ) -> dict[str, Any]:
-        out = build_manifest(run_id, started_at, params, code, data, assets, done, status, **extra)
-        out.update(scope="full" if complete else "partial", pid=os.getpid(), host=socket.gethostname())
-        if error:
-            out["error"] = error
-        return out
+        def manifest_of(
+            status: str, done: list[JobResult], error: str | None = None, **extra: Any
+        ) -> dict[str, Any]:
+            out = build_manifest(run_id, started_at, params, code, data, assets, done, status, **extra)
+            out.update(scope="full" if complete else "partial", pid=os.getpid(), host=socket.gethostname())
+            if error:
+                out["error"] = error
+            return out
 
-    try:
-        assets.update(report.write_assets(folder, cache_dir=reports / CACHE_DIR))
-        report.write_manifest(folder, manifest_of("running", []))
         try:
-            ordered = _run_pool(
-                jobs, folder, prov, n_workers, kernel_name, cell_timeout, progress, warm_kernels,
-                results,
+            assets.update(report.write_assets(folder, cache_dir=reports / CACHE_DIR))
+            report.write_manifest(folder, manifest_of("running", []))
+            try:
+                ordered = _run_pool(
+                    jobs, folder, prov, n_workers, kernel_name, cell_timeout, progress, kernels,
+                    results,
+                )
+            except KeyboardInterrupt:
+                done = _cancelled(jobs, results)
+                n_done = sum(r.status != "not run" for r in done)
+                _save(folder, manifest_of(
+                    "interrupted", done, error=f"interrupted (Ctrl-C) after {n_done} of {len(jobs)} notebooks finished"
+                ))
+                raise
+            status = "ok" if all(r.status == "ok" for r in ordered) else "failed"
+            seconds = round(time.perf_counter() - t0, 3)
+            manifest = manifest_of(
+                status, ordered, finished_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                seconds=seconds,
             )
-        except KeyboardInterrupt:
-            done = _cancelled(jobs, results)
-            n_done = sum(r.status != "not run" for r in done)
-            _save(folder, manifest_of(
-                "interrupted", done, error=f"interrupted (Ctrl-C) after {n_done} of {len(jobs)} notebooks finished"
-            ))
+            # reports/latest still points at the previous complete run: say what changed since then.
+            manifest["changes"] = whats_new.since_previous(
+                whats_new.previous_manifest(latest_run(reports)), data
+            )
+            manifest_path = report.write_manifest(folder, manifest)
+            index_path = report.write_index(folder, manifest)
+            latest = False
+            if update_latest_pointer and status == "ok" and complete:
+                latest = update_latest(reports, run_id, started_at)
+            if not complete:
+                write_partial_index(reports)
+        except OSError as err:
+            _settle_after_os_error(folder, manifest_of("failed", _cancelled(jobs, results)), err)
             raise
-        status = "ok" if all(r.status == "ok" for r in ordered) else "failed"
-        seconds = round(time.perf_counter() - t0, 3)
-        manifest = manifest_of(
-            status, ordered, finished_at=datetime.now(UTC).isoformat(timespec="seconds"),
-            seconds=seconds,
-        )
-        # reports/latest still points at the previous complete run: say what changed since then.
-        manifest["changes"] = whats_new.since_previous(
-            whats_new.previous_manifest(latest_run(reports)), data
-        )
-        manifest_path = report.write_manifest(folder, manifest)
-        index_path = report.write_index(folder, manifest)
-        latest = False
-        if update_latest_pointer and status == "ok" and complete:
-            latest = update_latest(reports, run_id, started_at)
-        if not complete:
-            write_partial_index(reports)
-    except OSError as err:
-        _settle_after_os_error(folder, manifest_of("failed", _cancelled(jobs, results)), err)
-        raise
     return RunResult(
         run_id=run_id,
         folder=folder,
