@@ -239,6 +239,14 @@ def main(argv: list[str] | None = None) -> int:
     for f in naive_failures + [f"{r.name}: {r.error}" for r in result.failed]:
         print(f"  FAILED {f}")
     cells_missed = time_report(result.folder)
+    warm_up = json.loads(result.manifest.read_text(encoding="utf-8")).get("kernel_warm_up", [])
+    print("  kernels (outside the cells, while the run sets up): "
+          + "; ".join(f"start {w['start_seconds']:.2f} s, imports {w['import_seconds']:.2f} s"
+                      for w in warm_up))
+    if not args.run_only:  # the naive loop's kernels are fresh: their imports are in the cell
+        fresh = [next((d for d, _, f in cell_times(p) if f), 0.0)
+                 for p in sorted((out / f"naive-{stamp}").glob("*.ipynb"))]
+        print(f"  imports cell in a fresh kernel (naive loop): {min(fresh):.2f}-{max(fresh):.2f} s")
     missed = (ratio > RATIO_TARGET or cells_missed  # NaN (--run-only) compares False
               or any(s > report.PAGE_LIMIT_BYTES for s in sizes.values()))
     print("\ntargets " + ("MISSED" if missed else "met"))

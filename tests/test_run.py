@@ -458,6 +458,11 @@ def test_prestarted_kernels_have_imported_but_hold_no_names(tmp_path, warm):
     out = _stdout(result.folder / result.results[0].executed)
     assert f"LOADED {warm}" in out
     assert "NAMES []" in out
+    warm_up = json.loads(result.manifest.read_text()).get("kernel_warm_up")
+    if warm:
+        assert len(warm_up) == 1 and warm_up[0]["import_seconds"] > 0
+    else:
+        assert warm_up is None
 
 
 def test_cold_kernels_when_asked(tmp_path):

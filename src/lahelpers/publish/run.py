@@ -640,6 +640,10 @@ def run_reports(
                 status, ordered, finished_at=datetime.now(UTC).isoformat(timespec="seconds"),
                 seconds=seconds,
             )
+            if kernels is not None:  # outside the cells: each prestarted kernel's start, imports
+                manifest["kernel_warm_up"] = [
+                    {"start_seconds": a, "import_seconds": b} for a, b in kernels.warm_up_seconds
+                ]
             # reports/latest still points at the previous complete run: say what changed since then.
             manifest["changes"] = whats_new.since_previous(
                 whats_new.previous_manifest(latest_run(reports)), data
