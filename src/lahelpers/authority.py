@@ -515,6 +515,10 @@ def peers_table(code: str) -> pd.DataFrame:
         "Overall %": both["overall_pct"],
         "Distance (SD units)": both["distance"].round(2),
     })
+    from lahelpers import peers as lpeers
+
+    # its page names CQC and the context peers are chosen on (not in its columns)
+    out.attrs["sources"] = [framework.CQC_SOURCE, *lpeers.feature_sources(load.variables())]
     return out
 
 

@@ -15,6 +15,10 @@ from functools import lru_cache
 
 import pandas as pd
 
+#: The catalogue id of the CQC ratings dataset (ratings, % scores, quality statement scores),
+#: named as a source by tables whose columns do not show it (``publish.datalinks`` uses the same).
+CQC_SOURCE = "cqc_assessments"
+
 #: Ratings from worst to best: the order every chart and model uses.
 RATINGS: tuple[str, ...] = ("Inadequate", "Requires improvement", "Good", "Outstanding")
 #: Label for authorities with no rating in our data.

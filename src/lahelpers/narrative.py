@@ -217,9 +217,12 @@ def table(df: pd.DataFrame, columns: dict[str, str] | None = None, digits: int =
     Each cell carries ``data-sort`` (the unformatted number, a rating's rank, an ISO date) so
     the page can sort columns without reading formatted text. The table's data go with it (see
     :class:`Table`) for the page's CSV download; ``sources`` (catalogue ids) overrides the
-    sources the page works out from the columns. Without ``caption`` the page captions the
-    table with the heading above it. Text from data is escaped.
+    sources the page works out from the columns; without it, a table that knows its own sources
+    (``df.attrs["sources"]``, e.g. a peer table) names those. Without ``caption`` the page
+    captions the table with the heading above it. Text from data is escaped.
     """
+    if sources is None:
+        sources = df.attrs.get("sources")
     out = df[list(columns)] if columns else df
     fields = [str(c) for c in out.columns]
     if columns:

@@ -48,6 +48,27 @@ def _normalise(features: Sequence[FeatureSpec]) -> list[tuple[str, str | None]]:
     return out
 
 
+def feature_sources(variables: pd.DataFrame,
+                    features: Sequence[FeatureSpec] = DEFAULT_FEATURES) -> list[str]:
+    """The catalogue ids of the data similarity is measured on (``source_id`` of each feature in
+    ``variables``, i.e. ``load.variables()``), in feature order without repeats.
+
+    Why: a table of peers shows names and ratings, not the context that made them peers, so
+    the sources its page names cannot be worked out from its columns; it names these instead.
+    A feature with no source is an error (the table would otherwise under-state its sources).
+    """
+    ids = dict(zip(variables["column"], variables["source_id"], strict=True))
+    out: list[str] = []
+    for col, _ in _normalise(features):
+        src = ids.get(col)
+        if not isinstance(src, str) or not src.strip():
+            raise ValueError(f"peer feature {col!r} has no source_id in variables.csv; "
+                             "add it to the source module's VARIABLES")
+        if src not in out:
+            out.append(src)
+    return out
+
+
 def feature_matrix(df: pd.DataFrame, features: Sequence[FeatureSpec] = DEFAULT_FEATURES,
                    ) -> pd.DataFrame:
     """Transformed (not yet standardised) feature values, indexed like ``df``.

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from IPython.display import Markdown
 
-from lahelpers import authority, framework, narrative, peers, wording
+from lahelpers import authority, framework, load, narrative, peers, wording
 from lahelpers import stats as lstats
 from lahelpers.htmlsafe import md_text
 
@@ -373,6 +373,8 @@ def peer_table(df: pd.DataFrame, region: str, k: int = 5) -> pd.DataFrame:
         })
     table = pd.DataFrame(out)
     table.attrs["peer_places"] = found
+    # its page names CQC and the context peers are chosen on (not in its columns)
+    table.attrs["sources"] = [framework.CQC_SOURCE, *peers.feature_sources(load.variables())]
     return table
 
 
