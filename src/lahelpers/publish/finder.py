@@ -19,12 +19,14 @@ spaces), the ONS code, and the short names in :data:`lahelpers.inputs.names.ALIA
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 
 from lahelpers import framework
+from lahelpers.inputs.codes import UNSPLITTABLE
 from lahelpers.inputs.names import ALIASES, normalise_name
 from lahelpers.narrative import RATING_RANK
 
@@ -68,7 +70,8 @@ SCRIPT = """(function () {
         li.appendChild(document.createTextNode(label + " (no profile in this run)"));
       }
       li.appendChild(document.createTextNode(": " + r.dataset.rating +
-        (r.dataset.pct ? ", " + r.dataset.pct + "%" : "") + " (" + r.dataset.region + ")"));
+        (r.dataset.pct ? ", " + r.dataset.pct + "%" : "") + " (" + r.dataset.region + ")" +
+        (r.dataset.was && norm(label).indexOf(q) === -1 ? "; " + r.dataset.was : "")));
       list.appendChild(li);
     });
     var n = hits.length;
@@ -95,21 +98,41 @@ _STYLE = (
 )
 
 
+def former_areas(code: str) -> list[tuple[str, str]]:
+    """The abolished counties an authority was carved from, as (name, when split), e.g.
+    ``[("Cumbria", "April 2023")]`` for Cumberland: from the code rules' unsplittable
+    predecessors (:data:`lahelpers.inputs.codes.UNSPLITTABLE`) that have a name in
+    :data:`lahelpers.inputs.names.ALIASES`. Why: a reader looking for "Cumbria" or
+    "Northamptonshire" finds no authority of that name and should learn where it went."""
+    out = []
+    for old, (successors, why) in UNSPLITTABLE.items():
+        names = [k for k, c in ALIASES.items() if c == old]
+        when = re.search(r"split in (\w+ \d{4})", why)
+        if code in successors and names and when:
+            out += [(n.title(), when.group(1)) for n in names]
+    return out
+
+
 def search_keys(name: str, code: str) -> str:
     """What the box matches a query against: the normalised name, the raw name in lower case,
-    the ONS code and any alias of the authority (``hull`` for Kingston upon Hull)."""
+    the ONS code, any alias of the authority (``hull`` for Kingston upon Hull) and the county it
+    was split from (``cumbria`` for Cumberland, :func:`former_areas`)."""
     aliases = [k for k, c in ALIASES.items() if c == code]
-    parts = [normalise_name(name), _plain(name), code.lower(), *aliases]
+    former = [normalise_name(n) for n, _ in former_areas(code)]
+    parts = [normalise_name(name), _plain(name), code.lower(), *aliases, *former]
     return " | ".join(dict.fromkeys(p for p in parts if p))
 
 
 def _plain(text: str) -> str:
     """The page script's normalisation (lower case, & -> and, punctuation -> spaces)."""
-    import re
-
     t = str(text).lower().replace("&", " and ")
     t = re.sub(r"['\u2019`]", "", t)
     return re.sub(r"[^a-z0-9]+", " ", t).strip()
+
+
+def _was(code: str) -> str:
+    """The finder's note for an authority split from a county: "part of Cumbria until April 2023"."""
+    return "; ".join(f"part of {n} until {when}" for n, when in former_areas(code))
 
 
 def profile_pages(manifest: Mapping[str, Any]) -> dict[str, str]:
@@ -132,7 +155,8 @@ def _row(r: Any, pages: Mapping[str, str]) -> str:
     attrs = (f'data-name="{esc(name, quote=True)}" data-code="{esc(code, quote=True)}" '
              f'data-keys="{esc(search_keys(name, code), quote=True)}" '
              f'data-region="{esc(region, quote=True)}" data-rating="{esc(rating, quote=True)}" '
-             f'data-pct="{pct}" data-href="{esc(href, quote=True)}"')
+             f'data-pct="{pct}" data-href="{esc(href, quote=True)}" '
+             f'data-was="{esc(_was(code), quote=True)}"')
     return (f"<tr {attrs}><td data-sort=\"{esc(name.casefold(), quote=True)}\">{cell}</td>"
             f'<td data-sort="{esc(code, quote=True)}">{esc(code)}</td>'
             f'<td data-sort="{esc(region, quote=True)}">{esc(region)}</td>'
@@ -179,8 +203,8 @@ def section(manifest: Mapping[str, Any], table: pd.DataFrame | None = None) -> t
         '<div id="finder-box" hidden>'
         '<label for="finder-q">Authority name or ONS code</label>'
         '<p id="finder-help" class="hint">Type part of a council\'s name (for example '
-        '"York" or "Hull") or its ONS code (for example E06000014); press Enter to open the first '
-        "match.</p>"
+        '"York" or "Hull"), a county split since 2021 ("Cumbria", "Northamptonshire") or an ONS '
+        'code (for example E06000014); press Enter to open the first match.</p>'
         '<input id="finder-q" type="search" autocomplete="off" spellcheck="false" '
         'aria-describedby="finder-help" aria-controls="finder-results">'
         '<p id="finder-status" role="status" aria-live="polite"></p>'
