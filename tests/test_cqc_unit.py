@@ -239,6 +239,49 @@ def test_a_stated_pct_that_disagrees_with_the_scores(tmp_path: Path) -> None:
     assert e.fix == "check the scores and the stated % against the CQC report"
 
 
+def test_a_missing_column_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "assessments.csv"
+    pd.DataFrame(_rows(), columns=cqc.REQUIRED).drop(columns=["score_basis"]).to_csv(path, index=False)
+    with pytest.raises(InputError) as err:
+        cqc.read_assessments(path)
+    assert (err.value.file, err.value.column) == (str(path), "score_basis")
+    assert err.value.problem.startswith("missing column(s) ['score_basis']")
+
+
+def test_text_that_pandas_would_read_as_missing_is_kept(tmp_path: Path) -> None:
+    """Only an empty cell is blank: 'N/A', 'NA' or 'null' in a note is the note's text."""
+    rows = _rows({HARTLEPOOL: {**FULL, "notes": "N/A"}, MIDDLESBROUGH: {"notes": "NA", "source": "null"}})
+    df = cqc.read_assessments(_write(tmp_path, rows)).set_index("code")
+    assert df.loc[HARTLEPOOL, "notes"] == "N/A" and df.loc[MIDDLESBROUGH, "notes"] == "NA"
+    assert df.loc[MIDDLESBROUGH, "source"] == "null"
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "problem"),
+    [("ons_code", "E06000001<b>", "code 'E06000001<b>' does not have the shape of the reference list"),
+     ("la_name", "Hartlepool<script>", "name 'Hartlepool<script>' does not have the shape of the reference list")],
+)  # fmt: skip
+def test_a_code_or_name_not_shaped_like_the_reference_list_fails(
+    tmp_path: Path, column: str, value: str, problem: str
+) -> None:
+    path = _write(tmp_path, _rows({HARTLEPOOL: {column: value}}))
+    with pytest.raises(InputError) as err:
+        cqc.read_assessments(path)
+    assert (err.value.file, err.value.row, err.value.column) == (str(path), 2, column)
+    assert err.value.problem == problem
+
+
+def test_links_that_are_not_https_are_reported_with_file_row_and_column(tmp_path: Path) -> None:
+    rows = _rows({HARTLEPOOL: {**FULL, "report_url": "http://www.cqc.org.uk/r/1"}})
+    for r in rows:
+        r["evidence_url"] = "http://example.org/e" if r["ons_code"] == MIDDLESBROUGH else ""
+    path = tmp_path / "assessments.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    df = cqc.read_assessments(path)
+    found = [(f["file"], f["row"], f["column"]) for f in df.attrs["text_findings"]]
+    assert sorted(found) == [(str(path), 2, "report_url"), (str(path), 3, "evidence_url")]
+
+
 def test_a_missing_authority_is_named(tmp_path: Path) -> None:
     rows = [r for r in _rows() if r["ons_code"] != DARLINGTON]
     path = _write(tmp_path, rows)
@@ -283,7 +326,9 @@ def test_a_date_that_cannot_be_parsed(tmp_path: Path) -> None:
     assert e.fix == "write it as YYYY-MM-DD, YYYY-MM or YYYY"
 
 
-@pytest.mark.parametrize("text", ["25-02", "2025-2-14", "Feb 2025", "20250214"])
+@pytest.mark.parametrize(
+    "text", ["25-02", "2025-2-14", "Feb 2025", "20250214", "2025/02", "02-2025", "14/02/2025", "2025.02.14"]
+)
 def test_dates_of_other_shapes_cannot_be_parsed(text: str) -> None:
     with pytest.raises(InputError) as err:
         cqc.parse_date(text, None, "f.csv", 9)
@@ -415,6 +460,14 @@ def test_markup_in_free_text_reaches_the_join_record(tmp_path: Path) -> None:
     assert [(f["file"], f["row"], f["column"]) for f in findings] == [(str(path), 2, "notes")]
 
 
+def test_a_join_record_of_a_table_without_findings() -> None:
+    """A table not made by read_assessments (no ``text_findings`` attribute) has none to report."""
+    df = pd.DataFrame({"code": [HARTLEPOOL], "cqc_status": ["rated"], "assessment_status": ["x"],
+                       **{q: [3.0] for q in framework.QS_COLUMNS}})  # fmt: skip
+    join = cqc.assessments_join(df)
+    assert join.text_findings == [] and join.matched == [HARTLEPOOL] and len(join.missing) == 0
+
+
 def test_tables_reads_the_catalogued_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     data = tmp_path / "data"
     (data / "cqc").mkdir(parents=True)
@@ -465,3 +518,51 @@ def test_a_pilot_with_an_unknown_code(tmp_path: Path) -> None:
     e = err.value
     assert (e.file, e.row, e.column) == (str(path), 3, "ons_code")
     assert e.problem == "unknown code ['E06999999']" and e.fix == "use an April 2023 ONS code"
+
+
+def _pilots(tmp_path: Path, rows: list[list], columns: list[str] = PILOT_COLUMNS) -> Path:
+    path = tmp_path / "pilots.csv"
+    pd.DataFrame(rows, columns=columns).to_csv(path, index=False)
+    return path
+
+
+def test_pilots_overall_pct_is_float_even_when_every_pilot_is_scored(tmp_path: Path) -> None:
+    path = _pilots(tmp_path, [["E08000025", "Birmingham", "Good", *[3] * 9, "2023-11-17", ""]])
+    df = cqc.read_pilots(path)
+    assert df["overall_pct"].tolist() == [75.0] and str(df["overall_pct"].dtype) == "float64"
+
+
+@pytest.mark.parametrize("date", ["17/11/2023", "2023/11/17", "11-17-2023"])
+def test_a_pilot_date_not_written_yyyy_mm_dd_is_refused(tmp_path: Path, date: str) -> None:
+    path = _pilots(tmp_path, [["E08000025", "Birmingham", "Good", *[""] * 9, date, ""]])
+    with pytest.raises(ValueError):
+        cqc.read_pilots(path)
+
+
+def test_a_pilot_file_without_a_column(tmp_path: Path) -> None:
+    path = _pilots(tmp_path, [["E08000025", "Birmingham", "Good", *[""] * 8, "2023-11-17", ""]],
+                   [c for c in PILOT_COLUMNS if c != "qs9"])
+    with pytest.raises(InputError) as err:
+        cqc.read_pilots(path)
+    assert (err.value.file, err.value.column) == (str(path), "qs9")
+
+
+@pytest.mark.parametrize(
+    ("column", "value"), [("ons_code", "<b>E08000025"), ("la_name", "Birmingham<script>")]
+)
+def test_a_pilot_code_or_name_not_shaped_like_the_reference_list(tmp_path: Path, column: str, value: str) -> None:
+    row = dict(zip(PILOT_COLUMNS, ["E08000025", "Birmingham", "Good", *[""] * 9, "2023-11-17", ""], strict=True))
+    row[column] = value
+    path = _pilots(tmp_path, [list(row.values())])
+    with pytest.raises(InputError) as err:
+        cqc.read_pilots(path)
+    assert (err.value.file, err.value.row, err.value.column) == (str(path), 2, column)
+    assert "does not have the shape of the reference list" in err.value.problem
+
+
+def test_pilots_default_to_the_catalogued_file() -> None:
+    """Without a path, the repository's data/cqc/la_pilot_assessments.csv (the five 2023 pilots)."""
+    default = cqc.read_pilots()
+    explicit = cqc.read_pilots(paths.repo_data_dir() / "cqc" / "la_pilot_assessments.csv")
+    pd.testing.assert_frame_equal(default, explicit)
+    assert len(default) == 5
