@@ -345,3 +345,71 @@ def test_the_rating_exceptions_file_is_found_under_the_project_root(
     (tmp_path / "data" / "rating_exceptions.yaml").write_text("exceptions:\n  E09000007: why\n")
     monkeypatch.setenv("LAHELPERS_ROOT", str(tmp_path))
     assert validate.rating_exceptions() == {"E09000007": "why"}
+
+
+# ---------------------------------------------------------------------------- built tables: types and repeats
+
+
+def test_authorities_not_yet_in_our_data_pass() -> None:
+    df = _authorities()
+    df.loc[4, "cqc_status"] = "not yet in our data"
+    validate.raise_for(validate.authorities_schema(), df, "a.csv")
+
+
+def test_a_repeated_authority_fails_even_with_153_rows_and_the_right_regions() -> None:
+    df = _authorities()
+    df.loc[1, "code"] = df.loc[0, "code"]  # Hartlepool twice, Middlesbrough gone; both North East
+    e = _error(validate.authorities_schema(), df, "a.csv")
+    assert (e.row, e.column) == (2, "code") and "field_uniqueness" in e.problem
+
+
+def test_a_publication_date_written_as_text_is_coerced() -> None:
+    df = _authorities()
+    df["publication_date"] = "2024-01-01"
+    out = validate.raise_for(validate.authorities_schema(), df, "a.csv")
+    assert str(out["publication_date"].dtype) == "datetime64[ns]"
+    df.loc[2, "publication_date"] = "not a date"
+    assert _error(validate.authorities_schema(), df, "a.csv").column == "publication_date"
+
+
+@pytest.mark.parametrize(
+    ("column", "values"),
+    [("code", lambda s: s.astype("category")), ("name", lambda s: pd.Series(range(153))),
+     ("cqc_status", lambda s: s.astype("category")), ("overall_pct", lambda s: s.astype(str)),
+     ("theme_people", lambda s: s.astype(str))],
+)  # fmt: skip
+def test_authorities_columns_of_the_wrong_type_fail(column: str, values) -> None:
+    df = _authorities()
+    df[column] = values(df[column])
+    e = _error(validate.authorities_schema(), df, "a.csv")
+    assert e.column == column and "dtype" in e.problem
+
+
+def test_context_whole_numbers_are_coerced_to_float() -> None:
+    df = _context(share=[1.0], count=[1.0])
+    df["share"], df["count"] = 50, 7
+    out = validate.raise_for(validate.context_schema(["share", "count"], {"share": "%"}), df, "c")
+    assert str(out["share"].dtype) == str(out["count"].dtype) == "float64"
+
+
+def test_context_columns_after_a_category_are_still_checked() -> None:
+    units = {"kind": "category", "share": "%", "about": "text", "count": "people"}
+    e = _error(validate.context_schema(["kind", "share"], units), _context(kind=["a"], share=[101.0]), "c")
+    assert e.problem == "row 2 column 'share': 101.0 fails in_range(0, 100)"
+    e = _error(validate.context_schema(["about", "count"], units), _context(about=["a"], count=[-1.0]), "c")
+    assert e.problem == "row 2 column 'count': -1.0 fails greater_than_or_equal_to(0)"
+
+
+def test_context_types_are_checked() -> None:
+    df = _context(x=[1.0])
+    df["code"] = pd.Series(range(153))
+    assert _error(validate.context_schema(["x"], {}), df, "c").column == "code"
+    df = _context(x=[1.0])
+    df["x"] = "one"
+    assert _error(validate.context_schema(["x"], {"x": "%"}), df, "c").column == "x"
+
+
+def test_check_ranges_after_a_column_not_in_the_table() -> None:
+    values = pd.DataFrame({"rate": [150.0]}, index=["d"])
+    with pytest.raises(InputError, match=r"rate = 150.0 for d is outside the plausible range 0-100"):
+        validate.check_ranges(values, "f.csv", {"absent": (0, 1), "rate": (0, 100)})
