@@ -630,3 +630,124 @@ def test_rank_among_and_ordinal() -> None:
         "0th", "1st", "2nd", "3rd", "4th", "10th", "11th", "12th", "13th", "14th", "20th", "21st", "22nd",
         "23rd", "101st", "111th", "112th", "113th", "121st"]  # fmt: skip
     assert wording.ordinal(2.0) == "2nd"
+
+
+# ---------------------------------------------------------------------------- edges the first mutation run found
+
+
+def test_clauses_use_given_names_and_never_shorten_the_predictor() -> None:
+    names = {"qs1": "needs", "qs4": "home care", "rural_class": "rurality"}
+    assert wording._clause(DIFF, names=names) == "London scored lower on needs than the rest"
+    assert wording._clause(GROUP, names=names) == "home care differed between the groups by rurality"
+    by_statement = {**GROUP, "x_label": "QS2 Supporting people"}
+    assert wording._clause(by_statement, short=True) == "QS4 differed between the groups by QS2 Supporting people"
+    x_statement = {**A_CLEAR, "x_label": "QS1 Assessing needs"}
+    assert wording._clause(x_statement, short=True) == "higher QS1 Assessing needs went with lower QS4"
+    assert wording.headline([A_CLEAR], "T", names={"qs4": "home care"}) == "Higher share rural went with lower home care"
+
+
+def test_why_a_result_is_only_a_lead_at_p_exactly_005() -> None:
+    """0.05 is not below 0.05: an adjusted p of 0.05 does not hold, and a p of 0.05 with an interval
+    that excludes no effect is a disagreement."""
+    assert wording._qualify(Result(0.3, p=0.01, p_adj=0.05, family_n=3)) == (
+        "it does not hold once the 3 tests on this page are allowed for: treat it as a lead to check, "
+        "not a finding"
+    )
+    assert wording._qualify(Result(0.3, 0.1, 0.5, p=0.05)) == SPLIT_WHY
+
+
+def test_an_interval_without_a_p_value_has_no_empty_tail() -> None:
+    r = Result(0.3, 0.1, 0.5, n=100)
+    assert wording.association(r, "Share rural", "QS4", "rho") == (
+        "Across 100 authorities, higher share rural clearly went with higher QS4 (rho 0.30, 95% CI 0.10 "
+        "to 0.50); an association rather than evidence that one causes the other."
+    )
+    assert wording.difference(r, "QS1", "London", "the rest") == (
+        "QS1 was clearly higher in London than in the rest (difference in means +0.30, 95% CI +0.10 to "
+        "+0.50); a difference between groups of authorities, not a cause."
+    )
+
+
+def test_clean_takes_blanks() -> None:
+    out = wording.clean([None, 1])
+    assert math.isnan(out[0]) and out[1] == 1.0 and out.dtype == float
+
+
+def test_a_positive_coefficient_has_its_sign_and_a_null_one_its_outcome(units: None) -> None:
+    r = Result(2.5, 1.0, 4.0, p=0.002, n=150)
+    assert wording.coefficient(r, "Share rural", "Overall score (%)", 7.384) == (
+        f"Across 150 authorities, {PER_SD} clearly went with higher overall score (%) (change +2.50, "
+        "95% CI +1.00 to +4.00; p = 0.002) holding the other measures fixed; an association, not "
+        "evidence of cause."
+    )
+    r = Result(0.5, -1.0, 2.0, p=0.5, n=150)
+    assert wording.coefficient(r, "Share rural", "Overall score (%)", 7.384) == (
+        "Across 150 authorities, share rural showed no clear association with overall score (%) (change "
+        "+0.50, 95% CI -1.00 to +2.00; p = 0.500) holding the other measures fixed; an association, "
+        "not evidence of cause."
+    )
+
+
+def test_small_edges() -> None:
+    assert wording.count(2, "journey") == "2 journeys"
+    assert wording.direction(Result(1e-11)) == ""  # at the null to 10 decimals
+    assert wording.estimate_ci("x", 0.31, 0.34, 0.5, digits=1) == "x 0.3, 95% CI 0.3 to 0.5"
+    assert wording.lower_first("QS") == "QS" and wording.lower_first("GPs per 1,000") == "GPs per 1,000"
+    assert wording.no_model("QS1", 0.3, 0.9).split("account for ")[1].startswith("90% of the variation")
+    row = {"estimate": 0.3, "p_value": 0.01, "n": 50}  # a p-value and no interval is tested
+    assert wording.sort_rows([row])[CLEAR] == [row]
+    empty = Result.from_row(object(), null=0.0)  # not a mapping: every value unknown
+    assert math.isnan(empty.estimate) and math.isnan(empty.p) and (empty.n, empty.family_n) == (0, 0)
+
+
+def test_span_keeps_its_digits() -> None:
+    two = [{"estimate": -0.12, "ci_low": -0.34, "ci_high": 0.06, "n": 79},
+           {"estimate": 0.08, "ci_low": -0.1, "ci_high": 0.26, "n": 79}]  # fmt: skip
+    assert wording.span(two, "rho", digits=1) == (
+        "rho from -0.1 to 0.1; their 95% CIs together run from -0.3 to 0.3; each on 79 authorities"
+    )
+    assert wording.span(two[:1], "rho", digits=1) == "rho -0.1, 95% CI -0.3 to 0.1; 79 authorities"
+
+
+def test_family_summary_edges() -> None:
+    """No family size at all; a family of two; two clear results joined; the default of three in
+    full; the one test without an answer put first."""
+    no_family = [{k: v for k, v in B_NONE.items() if k != "family_n"}]
+    assert wording.family_summary(no_family, "w", "rho").startswith("The one test of w is not clear on its own test; ")
+    two = [{**B_NONE, "family_n": 2}]
+    assert wording.family_summary(two, "w", "rho").startswith(
+        "The one test of w is not clear once the 2 tests on this page are allowed for (Holm); "
+    )
+    a2 = {**A_CLEAR, "y_label": "QS8 Governance", "outcome": "qs8"}
+    text = wording.family_summary([A_CLEAR, a2], "w", "rho")
+    assert text.startswith("Of 2 tests of w 2 are clear once the 3 tests on this page are allowed for (Holm): ")
+    assert "150 authorities); higher share rural clearly went with lower QS8 Governance (" in text
+    clear = [_assoc(f"QS{i} x", -0.41, -0.54, -0.26, 0.0001, 0.0003) for i in range(1, 5)]
+    assert wording.family_summary(clear, "w", "rho").count("clearly went with") == 3
+
+
+def test_a_positive_difference_finding_has_its_sign() -> None:
+    up = {**DIFF, "estimate": 0.3, "ci_low": 0.1, "ci_high": 0.5}
+    assert wording.finding(up) == (
+        "London clearly scored higher on QS1 Assessing needs than the rest (difference in means +0.30, "
+        "95% CI +0.10 to +0.50; p = 0.001; 33 scored in London)"
+    )
+
+
+def test_pair_sides_after_an_unclear_pair() -> None:
+    pairs = pd.DataFrame([_pair("qs1", "qs4", 0.1, -0.1, 0.3, 0.3), _pair("qs1", "qs2", -0.3, -0.5, -0.1, 0.001)])
+    assert wording.pair_sides(pairs, "qs1") == (["qs2"], [], ["qs4"])
+
+
+def test_ranking_headline_edges() -> None:
+    two = MEANS.iloc[[0, 2]]  # two means are enough to rank
+    assert wording.ranking_headline(two, PAIRS, "Scores") == "QS1 lowest, below 2 of the other 3; QS3 highest, above 2 of the other 3"
+    with_blank_ci = MEANS.assign(ci_low=[NAN, 2.5, 2.8, 2.4, NAN])  # only a blank estimate drops a row
+    assert wording.ranking_headline(with_blank_ci, PAIRS, "Scores").startswith("QS1 lowest")
+    fits = {"qs1": "n" * 12}  # 80 characters in all: kept whole
+    assert wording.ranking_headline(MEANS, PAIRS, "Scores", names=fits) == (
+        f"{'n' * 12} lowest, below 2 of the other 3; QS3 highest, above 2 of the other 3"
+    )
+    assert wording.ranking_headline(MEANS, PAIRS, "Scores", names={"qs1": "n" * 13}) == (
+        f"{'n' * 13} lowest, below 2 of the other 3"
+    )
