@@ -134,3 +134,23 @@ def test_join_by_name_without_presets(tiny_areas) -> None:
         {"source_code": "W06000015", "source_name": "Cardiff", "reason": "outside England"},
         {"source_code": "", "source_name": "Atlantis", "reason": names.NOT_RECOGNISED},
     ]
+
+
+@pytest.mark.parametrize(("raw", "key"), [("King's Lynn", "kings lynn"), ("King’s Lynn", "kings lynn"),
+                                          ("St Helen`s", "st helens")])  # fmt: skip
+def test_apostrophes_are_dropped(raw: str, key: str) -> None:
+    assert names.normalise_name(raw) == key
+
+
+def test_join_by_name_passes_on_its_source_file_and_aliases(tiny_areas) -> None:
+    df = pd.DataFrame({"la": ["Dorset", "Hartlepool"], "x": [1.0, 2.0]})
+    values, join = names.join_by_name(df, name_col="la", source_id="s", description="d", value_cols=["x"],
+                                      file="f.csv", aliases=names.PRE_2019_ALIASES)  # fmt: skip
+    assert (join.source_id, join.description) == ("s", "d")
+    assert join.unmatched == [{"source_code": "E10000009", "source_name": "Dorset",
+                               "reason": codes.PRE_2019_DORSET["E10000009"]}]  # fmt: skip
+    for rows, what in ([["Twin"], "matches more than one area code"], [["Hartlepool", "Hartlepool UA"], "more than one row"]):
+        with pytest.raises(InputError, match=what) as err:
+            names.join_by_name(pd.DataFrame({"la": rows, "x": [1.0] * len(rows)}), name_col="la", source_id="s",
+                               description="d", value_cols=["x"], file="f.csv")  # fmt: skip
+        assert err.value.file == "f.csv"
