@@ -416,3 +416,10 @@ def test_check_ranges_after_a_column_not_in_the_table() -> None:
     values = pd.DataFrame({"rate": [150.0]}, index=["d"])
     with pytest.raises(InputError, match=r"rate = 150.0 for d is outside the plausible range 0-100"):
         validate.check_ranges(values, "f.csv", {"absent": (0, 1), "rate": (0, 100)})
+
+
+def test_the_built_authorities_table_may_carry_other_columns() -> None:
+    """The schema checks the CQC part; the table also holds rating, labels, flags and notes."""
+    df = _authorities().assign(rating_label="Good", rating_flag="", notes="a note")
+    assert list(validate.raise_for(validate.authorities_schema(), df, "a.csv").columns)[-3:] == [
+        "rating_label", "rating_flag", "notes"]  # fmt: skip
