@@ -209,7 +209,7 @@ def adjustment(r: Result) -> str:
 
 def small(n: int) -> str:
     """The small-sample clause ('' when n is large enough)."""
-    return f"; with only {n} authorities this estimate is uncertain" if 0 < n < SMALL_N else ""
+    return f"; with only {count(n)} this estimate is uncertain" if 0 < n < SMALL_N else ""
 
 
 def _qualify(r: Result) -> str:
@@ -402,8 +402,8 @@ def standouts(above: list[str], below: list[str], family_n: int, what: str) -> s
         parts.append(f"{count(len(above))} {be(len(above))} clearly above it ({listing(above)})")
     if below:
         parts.append(f"{count(len(below))} {be(len(below))} clearly below it ({listing(below)})")
-    return (f"Allowing for the {family_n} authorities tested (Holm), " + " and ".join(parts)
-            + f" the {what} their context predicts.")
+    return (f"Allowing for the {family_n} authorities tested (Holm), these stand out from the {what} "
+            "their context predicts: " + " and ".join(parts) + ".")
 
 
 def no_model(what: str, f_p: float, r2: float) -> str:

@@ -1,0 +1,78 @@
+"""Fetch on a catalogue written here (no mirror, no network): unknown ids refused in full, which
+entries --only and --accept-new choose, the report's text, and the retry settings of a download."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from lahelpers.errors import InputError
+from lahelpers.inputs import fetch
+from lahelpers.inputs.fetch import FetchOutcome, FetchReport
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Two catalogued inputs, ``a`` and ``b``, each already in data/raw and matching."""
+    lines = ["sources:"]
+    for sid in ("b", "a"):
+        content = f"code,value\nE06000001,{sid}\n".encode()
+        (tmp_path / "data" / "raw" / "f").mkdir(parents=True, exist_ok=True)
+        (tmp_path / "data" / "raw" / "f" / f"{sid}.csv").write_bytes(content)
+        lines += [f"- id: {sid}", f"  file: f/{sid}.csv", "  title: t", "  publisher: p", "  licence: l",
+                  "  vintage: v", "  url: null", "  publisher_url: null",
+                  f"  sha256: {hashlib.sha256(content).hexdigest()}", f"  bytes: {len(content)}"]  # fmt: skip
+    (tmp_path / "data" / "catalogue.yaml").write_text("\n".join(lines) + "\n")
+    monkeypatch.setenv("LAHELPERS_ROOT", str(tmp_path))
+    monkeypatch.delenv("LAHELPERS_RAW", raising=False)
+    return tmp_path
+
+
+@pytest.mark.parametrize(("kwargs", "option"), [({"ids": ["a", "nope", "zz"]}, "--only"),
+                                                ({"accept_new": ["nope", "zz"]}, "--accept-new")])  # fmt: skip
+def test_unknown_ids_are_refused_in_full(project: Path, kwargs: dict, option: str) -> None:
+    with pytest.raises(InputError) as err:
+        fetch.fetch(progress=False, **kwargs)
+    e = err.value
+    assert e.file == str(project / "data" / "catalogue.yaml")
+    assert e.problem == f"{option} 'nope', 'zz': no such id in the catalogue"
+    assert e.fix == "use one of the ids listed there: a, b"
+
+
+def test_which_entries_are_fetched(project: Path) -> None:
+    assert [o.id for o in fetch.fetch(progress=False).outcomes] == ["b", "a"]  # catalogue order
+    assert [o.id for o in fetch.fetch(["a"], progress=False).outcomes] == ["a"]
+    report = fetch.fetch(accept_new=["a"], progress=False, trial=lambda s, p: None)  # --accept-new alone
+    assert [o.id for o in report.outcomes] == ["a"]
+    assert [(o.id, o.status) for o in fetch.fetch(["b"], progress=False).outcomes] == [("b", "ok")]
+
+
+def test_report_text_problems_first_with_details_and_one_hint() -> None:
+    report = FetchReport([
+        FetchOutcome("ok1", "f/ok1.csv", "ok"),
+        FetchOutcome("bad", "f/bad.csv", "changed", "sha256 differs"),
+        FetchOutcome("net", "f/net.csv", "failed", "cannot connect to example.org", network=True),
+    ])  # fmt: skip
+    assert not report.ok and [o.id for o in report.problems()] == ["bad", "net"]
+    assert report.text() == (
+        f"{'changed':>8}  {'bad':<28} f/bad.csv\n          sha256 differs\n"
+        f"{'failed':>8}  {'net':<28} cannot connect to example.org\n"
+        f"{'ok':>8}  {'ok1':<28} f/ok1.csv\n"
+        "1 of 3 inputs ready; 2 problem(s)\n" + fetch.NETWORK_HINT
+    )
+    fine = FetchReport([FetchOutcome("a", "f/a.csv", s) for s in ("ok", "fetched", "copied", "accepted", "replaced")])
+    assert fine.ok and fine.problems() == []
+    assert fine.text().endswith("\n5 of 5 inputs ready; 0 problem(s)")
+
+
+def test_downloads_retry_a_bounded_number_of_times_without_obeying_retry_after() -> None:
+    session = fetch.http_session()
+    for scheme in ("http://", "https://"):
+        retry = session.get_adapter(scheme + "example.org").max_retries
+        assert (retry.total, retry.connect, retry.read, retry.status) == (3, 3, 3, 3)
+        assert (retry.backoff_factor, retry.backoff_max) == (1.0, 20.0)
+        assert set(retry.status_forcelist) == {429, 500, 502, 503, 504}
+        assert retry.allowed_methods == frozenset({"GET", "HEAD"})
+        assert retry.respect_retry_after_header is False and retry.raise_on_status is True
