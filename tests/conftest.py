@@ -82,3 +82,22 @@ def real_run(built: Path, tmp_path_factory: pytest.TempPathFactory):
 
     root = tmp_path_factory.mktemp("reports")
     return run.run_reports(reports_root=root, progress=False)
+
+
+@pytest.fixture
+def small_lookups(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """``install(lookup_csv, changes_csv)``: ``codes.lad_to_utla`` then reads these two small
+    texts instead of ONS's LTLA->UTLA lookup and code changes (unit tests of the district rules,
+    no mirror); its cache is cleared before and after."""
+    from lahelpers.inputs import codes
+
+    def install(lookup: str, changes: str) -> None:
+        files = {"lookup_ltla_utla": tmp_path / "lookup.csv", "lookup_changes": tmp_path / "changes.csv"}
+        files["lookup_ltla_utla"].write_text(lookup)
+        files["lookup_changes"].write_text(changes)
+        real = codes.catalogue.raw_path
+        monkeypatch.setattr(codes.catalogue, "raw_path", lambda sid: files.get(sid) or real(sid))
+        codes.lad_to_utla.cache_clear()
+
+    yield install
+    codes.lad_to_utla.cache_clear()

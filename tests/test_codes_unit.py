@@ -4,8 +4,6 @@ record, and the district roll-up through a tiny LTLA->UTLA lookup and changes fi
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from lahelpers.inputs import codes
@@ -96,16 +94,9 @@ E07000400,,merger
 
 
 @pytest.fixture
-def tiny_lookups(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def tiny_lookups(small_lookups) -> None:
     """``lad_to_utla`` reading the two small files above instead of ONS's."""
-    files = {"lookup_ltla_utla": tmp_path / "lookup.csv", "lookup_changes": tmp_path / "changes.csv"}
-    files["lookup_ltla_utla"].write_text(_LOOKUP)
-    files["lookup_changes"].write_text(_CHANGES)
-    real = codes.catalogue.raw_path
-    monkeypatch.setattr(codes.catalogue, "raw_path", lambda sid: files.get(sid) or real(sid))
-    codes.lad_to_utla.cache_clear()
-    yield
-    codes.lad_to_utla.cache_clear()
+    small_lookups(_LOOKUP, _CHANGES)
 
 
 def test_districts_roll_up_through_mergers_only(tiny_lookups) -> None:

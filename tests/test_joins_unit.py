@@ -97,15 +97,9 @@ E07000028,E06000063,merger
 
 
 @pytest.fixture
-def tiny_lookups(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    files = {"lookup_ltla_utla": tmp_path / "lookup.csv", "lookup_changes": tmp_path / "changes.csv"}
-    files["lookup_ltla_utla"].write_text(_LOOKUP)
-    files["lookup_changes"].write_text(_CHANGES)
-    real = codes.catalogue.raw_path
-    monkeypatch.setattr(codes.catalogue, "raw_path", lambda sid: files.get(sid) or real(sid))
-    codes.lad_to_utla.cache_clear()
-    yield
-    codes.lad_to_utla.cache_clear()
+def tiny_lookups(small_lookups) -> None:
+    """``lad_to_utla`` reading the two small files above instead of ONS's."""
+    small_lookups(_LOOKUP, _CHANGES)
 
 
 def test_join_districts_record_in_full(tiny_lookups) -> None:
