@@ -100,11 +100,13 @@ def test_call_aliases_override(fake_dictionary) -> None:
     assert out["code"].iloc[0] == "E10000009"
 
 
-def test_ambiguous_name_is_an_error_naming_file_and_row(fake_dictionary) -> None:
+def test_ambiguous_name_is_an_error_naming_file_column_and_name(fake_dictionary) -> None:
+    """No row: a name-matched table is merged or aggregated, its positions are not file lines."""
     with pytest.raises(InputError) as err:
         names.match_names(pd.Series(["Hartlepool", "Twin"], name="la"), "fixture.csv")
     msg = str(err.value)
-    assert "fixture.csv" in msg and "row 2" in msg and "E06000002" in msg
+    assert msg.startswith("file fixture.csv, column 'la': name 'Twin'") and "E06000002" in msg
+    assert "row" not in msg
 
 
 def test_join_by_name_accounts_for_every_row(fake_dictionary) -> None:

@@ -159,13 +159,15 @@ def match_names(
     (``"alias"``, ``"dictionary"`` or missing). ``aliases`` (normalised name -> code) are added to
     :data:`ALIASES` for this call only, e.g. :data:`PRE_2019_ALIASES`. Codes are of any vintage:
     pass them through :func:`lahelpers.inputs.codes.map_upper_tier` (or :func:`join_by_name`).
-    Raises :class:`InputError` (naming ``file`` and the row) when a name's key belongs to more
-    than one code.
+    Raises :class:`InputError` (naming ``file``, the column and the name) when a name's key
+    belongs to more than one code. It names no row: the tables matched by name are merged or
+    aggregated from the file (BBC's two sheets, the activity panel's years), so their rows are not
+    the file's lines, and a position would point at the wrong line.
     """
     table = dictionary()
     extra = {**ALIASES, **{normalise_name(k): v for k, v in (aliases or {}).items()}}
     rows = []
-    for pos, (idx, name) in enumerate(names.items()):
+    for idx, name in names.items():
         key = normalise_name(name)
         if key in extra:
             rows.append((idx, name, key, extra[key], "alias"))
@@ -176,7 +178,6 @@ def match_names(
                 file,
                 f"name {name!r} matches more than one area code {sorted(found)}",
                 "add an entry to lahelpers.inputs.names.ALIASES (or pass aliases=) saying which is meant",
-                row=pos + 1,
                 column=str(names.name) if names.name is not None else None,
             )
         code = next(iter(found)) if found else None
