@@ -315,7 +315,8 @@ def test_rating_exceptions_errors_in_full(tmp_path: Path) -> None:
     assert e.row == 4 and e.column is None
     assert e.problem == "not valid YAML: expected ',' or ']', but got '<stream end>'"
     e = _exceptions_error(tmp_path, b"exceptions:\n  E09000007: a\x07b\n")  # a reader error: no mark, no problem
-    assert e.row is None and e.problem.startswith("not valid YAML") and "None" not in e.problem
+    assert (e.problem, e.row) == ("not valid YAML: character #x0007 is not allowed "
+                                  "(special characters are not allowed)", 2)
     e = _exceptions_error(tmp_path, b"exceptions:\n  E09000007: caf\xe9\n")
     assert (e.problem, e.row) == ("not UTF-8 text", None)
     e = _exceptions_error(tmp_path, "exceptions: a string\n")

@@ -157,6 +157,19 @@ RATING_EXCEPTIONS_FIX = (
 )
 
 
+def _yaml_problem(err: yaml.YAMLError, text: str) -> tuple[str, int | None]:
+    """What a YAML error says and its 1-based line, for an :class:`InputError`.
+
+    A parser error carries a problem and a mark; a reader error (a control character in the
+    text) carries neither, only the character and its offset, so its line is counted here.
+    """
+    if isinstance(err, yaml.reader.ReaderError):
+        row = text.count("\n", 0, err.position) + 1
+        return f"character #x{err.character:04x} is not allowed ({err.reason})", row
+    mark = getattr(err, "problem_mark", None)
+    return getattr(err, "problem", None) or str(err), mark.line + 1 if mark is not None else None
+
+
 def rating_exceptions(path: Path | None = None) -> dict[str, str]:
     """Known, documented rating/% band inconsistencies: ``{code: reason}``.
 
@@ -168,11 +181,10 @@ def rating_exceptions(path: Path | None = None) -> dict[str, str]:
     if not path.is_file():
         return {}
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        text = path.read_text(encoding="utf-8")
+        data = yaml.safe_load(text) or {}
     except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        row = mark.line + 1 if mark is not None else None
-        problem = getattr(err, "problem", None) or "not valid YAML"
+        problem, row = _yaml_problem(err, text)
         raise InputError(path, f"not valid YAML: {problem}", RATING_EXCEPTIONS_FIX, row=row) from None
     except UnicodeDecodeError:
         raise InputError(path, "not UTF-8 text", RATING_EXCEPTIONS_FIX) from None
