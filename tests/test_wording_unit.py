@@ -440,6 +440,15 @@ def test_headline() -> None:
     assert wording.headline([], "Rurality and scores") == "Rurality and scores"
 
 
+def test_headline_names_every_clear_result_or_counts_them() -> None:
+    """The shortest clause ('higher r went with lower a', 26 characters): two fit in 80, three
+    (85 characters) never do, so a title never names some clear results and hides the rest."""
+    short = {"rural": "r", "qs1": "a", "qs2": "b", "qs3": "c"}
+    three = [_assoc(f"QS{i} x", -0.41, -0.54, -0.26, 0.0001, 0.0003) for i in range(1, 4)]
+    assert wording.headline(three[:2], "T", names=short) == "Higher r went with lower a and higher r went with lower b"
+    assert wording.headline(three, "T", names=short) == "T: 3 clear links"
+
+
 def test_headline_length_limit() -> None:
     """'higher ' + x + ' went with lower QS4' is 27 characters plus x: 80 fits, 81 does not."""
     fits = _assoc("QS4 x", -0.41, -0.54, -0.26, 0.0001, 0.0003, x_label="r" * 53)

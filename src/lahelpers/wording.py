@@ -514,9 +514,9 @@ def headline(rows: Iterable[Mapping] | pd.DataFrame, neutral: str, held: str = "
     groups = sort_rows(rows)
     tail = f", {held}" if held else ""
     if groups[CLEAR]:
-        clauses = [_clause(r, short=True, names=names) for r in groups[CLEAR][:3]]
-        more = len(groups[CLEAR]) - len(clauses)
-        text = listing(clauses + ([f"{more} more"] if more else [])) + tail
+        # Every clear result is named, or none (a title naming some would hide the others): a
+        # clause is at least 26 characters, so more than two never fit the limit.
+        text = listing([_clause(r, short=True, names=names) for r in groups[CLEAR]]) + tail
         if len(text) > HEADLINE_LIMIT:
             k = len(groups[CLEAR])
             return f"{neutral}: {k} clear {_link_word(groups[CLEAR][0])}{'' if k == 1 else 's'}{tail}"
