@@ -76,3 +76,17 @@ def test_downloads_retry_a_bounded_number_of_times_without_obeying_retry_after()
         assert set(retry.status_forcelist) == {429, 500, 502, 503, 504}
         assert retry.allowed_methods == frozenset({"GET", "HEAD"})
         assert retry.respect_retry_after_header is False and retry.raise_on_status is True
+
+
+def test_unit_tests_cannot_reach_the_network(raw: Path) -> None:
+    """conftest lets a unit test connect to loopback only, so a download that should not happen
+    (a mutant that lost the mirror, say) fails at once, on any machine, instead of waiting."""
+    with pytest.raises(pytest_socket.SocketConnectBlockedError):
+        socket.create_connection(("192.0.2.1", 80), timeout=30)  # TEST-NET-1: no host there
+    started = time.monotonic()
+    src = _source("n", b"x", url="https://192.0.2.1/n.csv")
+    out = fetch.fetch_one(src, mirror=None)
+    assert time.monotonic() - started < 10
+    assert (out.status, out.network) == ("failed", False)
+    assert 'socket.socket.connect() with host "192.0.2.1"' in out.detail
+    assert not (raw / src.file).exists()
