@@ -4,13 +4,31 @@ entries --only and --accept-new choose, the report's text, and the retry setting
 from __future__ import annotations
 
 import hashlib
+import socket
+import time
 from pathlib import Path
 
 import pytest
+import pytest_socket
 
 from lahelpers.errors import InputError
 from lahelpers.inputs import fetch
+from lahelpers.inputs.catalogue import Source
 from lahelpers.inputs.fetch import FetchOutcome, FetchReport
+
+
+def _source(sid: str, content: bytes, url: str | None = None) -> Source:
+    """A catalogue entry ``f/<sid>.csv`` whose checksum is that of ``content``."""
+    return Source(id=sid, file=f"f/{sid}.csv", title="t", publisher="p", licence="l", vintage="v",
+                  url=url, publisher_url=None, sha256=hashlib.sha256(content).hexdigest(),
+                  bytes=len(content))  # fmt: skip
+
+
+@pytest.fixture
+def raw(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty data/raw of its own."""
+    monkeypatch.setenv("LAHELPERS_RAW", str(tmp_path / "raw"))
+    return tmp_path / "raw"
 
 
 @pytest.fixture
@@ -81,11 +99,12 @@ def test_downloads_retry_a_bounded_number_of_times_without_obeying_retry_after()
 def test_unit_tests_cannot_reach_the_network(raw: Path) -> None:
     """conftest lets a unit test connect to loopback only, so a download that should not happen
     (a mutant that lost the mirror, say) fails at once, on any machine, instead of waiting."""
-    with pytest.raises(pytest_socket.SocketConnectBlockedError):
+    with pytest.raises(pytest_socket.SocketConnectBlockedError), pytest.warns(UserWarning):
         socket.create_connection(("192.0.2.1", 80), timeout=30)  # TEST-NET-1: no host there
     started = time.monotonic()
     src = _source("n", b"x", url="https://192.0.2.1/n.csv")
-    out = fetch.fetch_one(src, mirror=None)
+    with pytest.warns(UserWarning, match="192.0.2.1"):  # pytest-socket warns as it refuses
+        out = fetch.fetch_one(src, mirror=None)
     assert time.monotonic() - started < 10
     assert (out.status, out.network) == ("failed", False)
     assert 'socket.socket.connect() with host "192.0.2.1"' in out.detail
