@@ -12,7 +12,7 @@ import pytest
 import pytest_socket
 
 from lahelpers.errors import InputError
-from lahelpers.inputs import fetch
+from lahelpers.inputs import catalogue, fetch
 from lahelpers.inputs.catalogue import Source
 from lahelpers.inputs.fetch import FetchOutcome, FetchReport
 
@@ -109,3 +109,205 @@ def test_unit_tests_cannot_reach_the_network(raw: Path) -> None:
     assert (out.status, out.network) == ("failed", False)
     assert 'socket.socket.connect() with host "192.0.2.1"' in out.detail
     assert not (raw / src.file).exists()
+
+
+# ---- fetch_one, path by path, each outcome in full (a mirror written by the test)
+
+OLD, NEW = b"code,value\nE06000001,1\n", b"code,value\nE06000001,2\n"
+
+
+def _mirror(tmp_path: Path, content: bytes, sid: str = "n") -> Path:
+    """A mirror holding ``f/<sid>.csv`` with ``content``."""
+    (tmp_path / "mirror" / "f").mkdir(parents=True, exist_ok=True)
+    (tmp_path / "mirror" / "f" / f"{sid}.csv").write_bytes(content)
+    return tmp_path / "mirror"
+
+
+def _present(raw: Path, content: bytes, sid: str = "n") -> Path:
+    """``data/raw/f/<sid>.csv`` already there with ``content``."""
+    (raw / "f").mkdir(parents=True, exist_ok=True)
+    (raw / "f" / f"{sid}.csv").write_bytes(content)
+    return raw / "f" / f"{sid}.csv"
+
+
+def _sha(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def test_sha256_of_a_file_of_several_blocks(tmp_path: Path) -> None:
+    """The checksum is the file's SHA-256 in hex (FIPS 180-2's "abc" vector, and 3 MB read in blocks)."""
+    (tmp_path / "abc").write_bytes(b"abc")
+    assert catalogue.sha256_of(tmp_path / "abc") == (
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    )
+    big = bytes(range(256)) * 12_289  # 3,145,984 bytes: more than any one read
+    (tmp_path / "big").write_bytes(big)
+    assert catalogue.sha256_of(tmp_path / "big") == hashlib.sha256(big).hexdigest()
+
+
+def test_copied_from_the_mirror_and_made_read_only(tmp_path: Path, raw: Path) -> None:
+    mirror = _mirror(tmp_path, OLD)
+    out = fetch.fetch_one(_source("n", OLD), mirror)
+    assert (out.id, out.file, out.status, out.detail, out.network, out.ok) == (
+        "n", "f/n.csv", "copied", "", False, True)  # fmt: skip
+    assert (raw / "f" / "n.csv").read_bytes() == OLD
+    assert (raw / "f" / "n.csv").stat().st_mode & 0o777 == 0o444
+    assert [p.name for p in (raw / "f").iterdir()] == ["n.csv"]  # no .part left behind
+
+
+def test_a_matching_local_copy_is_kept_without_reading_the_mirror(tmp_path: Path, raw: Path) -> None:
+    dest = _present(raw, OLD)
+    out = fetch.fetch_one(_source("n", OLD), tmp_path / "nowhere")
+    assert (out.status, out.detail) == ("ok", "already present, checksum matches")
+    assert dest.read_bytes() == OLD
+
+
+def test_a_changed_local_copy_is_left_untouched(tmp_path: Path, raw: Path) -> None:
+    dest = _present(raw, b"edited by hand\n")
+    out = fetch.fetch_one(_source("n", OLD), _mirror(tmp_path, OLD))
+    assert (out.status, out.ok) == ("changed", False)
+    assert out.detail == (
+        f"{dest} differs from the catalogue checksum; it was left untouched. Remove it and fetch "
+        "again, use --replace to take a fresh copy, or --accept-new to validate and record it"
+    )
+    assert dest.read_bytes() == b"edited by hand\n"
+
+
+def test_replace_takes_a_fresh_copy_and_says_so(tmp_path: Path, raw: Path) -> None:
+    dest = _present(raw, b"edited by hand\n")
+    dest.chmod(0o444)  # as fetch leaves it
+    out = fetch.fetch_one(_source("n", OLD), _mirror(tmp_path, OLD), replace=True)
+    assert (out.status, out.detail) == ("replaced", f"{dest} replaced by a fresh copy (--replace)")
+    assert dest.read_bytes() == OLD and dest.stat().st_mode & 0o777 == 0o444
+
+
+def test_a_mirror_copy_with_another_checksum_is_not_installed(tmp_path: Path, raw: Path) -> None:
+    mirror = _mirror(tmp_path, NEW)
+    out = fetch.fetch_one(_source("n", OLD), mirror)
+    assert (out.status, out.network) == ("changed", False)
+    assert out.detail == (
+        f"the file from mirror {mirror} has sha256 {_sha(NEW)}, catalogue says {_sha(OLD)}: it changed "
+        "upstream and was not installed. Check it, then `lahelpers data fetch --accept-new n`"
+    )
+    assert not (raw / "f" / "n.csv").exists()
+
+
+def test_not_in_the_mirror_or_no_address(tmp_path: Path, raw: Path) -> None:
+    (tmp_path / "mirror").mkdir()
+    out = fetch.fetch_one(_source("n", OLD, url="https://example.org/n.csv"), tmp_path / "mirror")
+    assert (out.status, out.network) == ("missing", False)
+    assert out.detail == f"not in mirror {tmp_path / 'mirror'} (expected {tmp_path / 'mirror' / 'f' / 'n.csv'})"
+    out = fetch.fetch_one(_source("n", OLD, url=None), None)
+    assert (out.status, out.detail) == (
+        "missing", "no public download address (a project compilation); copy it from a mirror with --mirror DIR")
+    out = fetch.fetch_one(_source("n", OLD, url=""), None)
+    assert out.status == "missing" and out.detail.startswith("no public download address")
+    assert not raw.exists()
+
+
+def test_a_network_failure_is_one_line_flagged_for_the_hint(raw: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def unreachable(src: Source, dest_dir: Path) -> Path:
+        raise fetch.NetworkError("cannot connect to example.org")
+
+    monkeypatch.setattr(fetch, "_download", unreachable)
+    out = fetch.fetch_one(_source("n", OLD, url="https://example.org/n.csv"), None)
+    assert (out.status, out.detail, out.network) == ("failed", "cannot connect to example.org", True)
+
+
+def test_another_failure_is_reported_as_failed(raw: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(src: Source, dest_dir: Path) -> Path:
+        raise ValueError("pooch could not name the file")
+
+    monkeypatch.setattr(fetch, "_download", broken)
+    out = fetch.fetch_one(_source("n", OLD, url="https://example.org/n.csv"), None)
+    assert (out.status, out.detail, out.network) == ("failed", "pooch could not name the file", False)
+
+
+def test_a_repository_dataset_is_never_fetched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LAHELPERS_DATA", str(tmp_path / "data"))
+    ours = Source(id="cqc_x", file="cqc/x.csv", title="t", publisher="p", licence="l", vintage="v",
+                  url=None, publisher_url=None, location="repository")  # fmt: skip
+    out = fetch.fetch_one(ours, tmp_path / "mirror")
+    assert (out.id, out.file, out.status) == ("cqc_x", "cqc/x.csv", "missing")
+    assert out.detail == f"{tmp_path / 'data' / 'cqc' / 'x.csv'} is missing: restore it with `git checkout`"
+    (tmp_path / "data" / "cqc").mkdir(parents=True)
+    (tmp_path / "data" / "cqc" / "x.csv").write_bytes(OLD)
+    out = fetch.fetch_one(ours, tmp_path / "mirror")
+    assert (out.status, out.detail) == ("ok", f"in the repository ({tmp_path / 'data' / 'cqc' / 'x.csv'})")
+
+
+# ---- --accept-new: the trial, the install and the recorded checksum (a catalogue written by the test)
+
+
+def _trial(problem: str | None, seen: list):
+    """A trial build that records what it was shown and answers ``problem``."""
+
+    def trial(src: Source, candidate: Path) -> str | None:
+        seen.append((src.id, candidate.name, candidate.read_bytes(), candidate.parent.name[:16]))
+        return problem
+
+    return trial
+
+
+def test_accept_new_installs_a_file_that_passes_and_records_it(project: Path) -> None:
+    mirror = _mirror(project, NEW, "a")
+    old_sha = _sha(b"code,value\nE06000001,a\n")
+    seen: list = []
+    out = fetch.fetch_one(catalogue.source("a"), mirror, accept_new=True, trial=_trial(None, seen))
+    assert (out.status, out.detail) == ("accepted", f"new checksum {_sha(NEW)} recorded in the catalogue")
+    assert seen == [("a", "a.csv", NEW, "lahelpers-fetch-")]
+    dest = project / "data" / "raw" / "f" / "a.csv"
+    assert dest.read_bytes() == NEW and dest.stat().st_mode & 0o777 == 0o444
+    text = (project / "data" / "catalogue.yaml").read_text()
+    assert f"sha256: {_sha(NEW)}\n  bytes: {len(NEW)}\n" in text and old_sha not in text
+    assert catalogue.load_catalogue()["b"].sha256 == _sha(b"code,value\nE06000001,b\n")  # others kept
+
+
+def test_accept_new_installs_a_file_not_yet_in_data_raw(project: Path) -> None:
+    (project / "data" / "raw" / "f" / "a.csv").unlink()
+    out = fetch.fetch_one(catalogue.source("a"), _mirror(project, NEW, "a"), accept_new=True,
+                          trial=_trial(None, []))  # fmt: skip
+    assert out.status == "accepted"
+    assert (project / "data" / "raw" / "f" / "a.csv").read_bytes() == NEW
+    assert catalogue.load_catalogue()["a"].sha256 == _sha(NEW)
+
+
+@pytest.mark.parametrize(("problem", "trial_given"), [("UTLA23CD is missing", True), (None, False)])
+def test_accept_new_refuses_a_file_that_fails_or_is_not_tried(project: Path, problem, trial_given) -> None:
+    before = (project / "data" / "catalogue.yaml").read_text()
+    seen: list = []
+    out = fetch.fetch_one(catalogue.source("a"), _mirror(project, NEW, "a"), accept_new=True,
+                          trial=_trial(problem, seen) if trial_given else None)  # fmt: skip
+    reason = problem or "no trial build was given to validate it (use `lahelpers data fetch --accept-new`)"
+    assert (out.status, out.detail) == ("failed", f"new version fails validation, not accepted: {reason}")
+    assert len(seen) == trial_given
+    assert (project / "data" / "raw" / "f" / "a.csv").read_bytes() == b"code,value\nE06000001,a\n"
+    assert (project / "data" / "catalogue.yaml").read_text() == before
+
+
+def test_accept_new_with_nothing_new(project: Path) -> None:
+    mirror = project / "mirror"
+    _mirror(project, b"code,value\nE06000001,a\n", "a")
+    seen: list = []
+    out = fetch.fetch_one(catalogue.source("a"), mirror, accept_new=True, trial=_trial(None, seen))
+    assert (out.status, out.detail) == ("ok", f"nothing new to accept: the file from mirror {mirror} "
+                                        "matches the catalogue checksum, as does the copy in data/raw")  # fmt: skip
+    assert seen == []
+
+
+def test_accept_new_with_nothing_new_and_an_edited_local_copy_is_not_ok(project: Path) -> None:
+    """The local copy was edited by hand and the mirror has the catalogued file: nothing to accept,
+    and the edited copy is reported and left alone (it was reported "ok", "as does the copy in
+    data/raw", before this test)."""
+    dest = project / "data" / "raw" / "f" / "a.csv"
+    dest.write_bytes(b"edited\n")
+    mirror = _mirror(project, b"code,value\nE06000001,a\n", "a")
+    seen: list = []
+    out = fetch.fetch_one(catalogue.source("a"), mirror, accept_new=True, trial=_trial(None, seen))
+    assert (out.status, out.ok, seen) == ("changed", False, [])
+    assert out.detail == (
+        f"nothing new to accept: the file from mirror {mirror} matches the catalogue checksum, but "
+        f"{dest} differs from it and was left untouched. Remove it and fetch again, or use --replace "
+        "to take a fresh copy"
+    )
+    assert dest.read_bytes() == b"edited\n"
