@@ -10,6 +10,14 @@ from pathlib import Path
 
 import pytest
 import pytest_socket
+import requests
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    MaxRetryError,
+    NewConnectionError,
+    ReadTimeoutError,
+    ResponseError,
+)
 
 from lahelpers.errors import InputError
 from lahelpers.inputs import catalogue, fetch
@@ -311,3 +319,132 @@ def test_accept_new_with_nothing_new_and_an_edited_local_copy_is_not_ok(project:
         "to take a fresh copy"
     )
     assert dest.read_bytes() == b"edited\n"
+
+
+# ---- _describe_network_error: each kind of failure, as requests raises it (built here, no network)
+
+URL = "https://files.example.org:8443/data/n.csv"
+HOST = "files.example.org:8443"
+
+
+def _wrapped(kind: type, inner: Exception) -> Exception:
+    """requests' error ``kind`` around urllib3's MaxRetryError whose reason is ``inner``."""
+    return kind(MaxRetryError(None, URL, reason=inner))
+
+
+def _http_error(status: int) -> requests.exceptions.HTTPError:
+    response = requests.Response()
+    response.status_code = status
+    return requests.exceptions.HTTPError(f"{status} Client Error", response=response)
+
+
+@pytest.mark.parametrize(("err", "line"), [
+    (_wrapped(requests.exceptions.RetryError, ResponseError("too many 503 error responses")),
+     f"{HOST} kept answering with an HTTP error (too many 503 error responses) after 4 attempts"),
+    (_wrapped(requests.exceptions.ConnectionError, ResponseError("too many 429 error responses")),
+     f"{HOST} kept answering with an HTTP error (too many 429 error responses) after 4 attempts"),
+    (requests.exceptions.RetryError("gave up"), f"{HOST} kept answering with an HTTP error (gave up) after 4 attempts"),
+    (_http_error(404), f"{HOST} answered HTTP 404 for {URL}"),
+    (_wrapped(requests.exceptions.ConnectionError, NewConnectionError(None, "refused")),
+     f"cannot connect to {HOST} (no network, or the server is down), after 4 attempts"),
+    (requests.exceptions.ConnectionError(NewConnectionError(None, "no route")),  # no MaxRetryError around it
+     f"cannot connect to {HOST} (no network, or the server is down), after 4 attempts"),
+    (_wrapped(requests.exceptions.ConnectionError, ConnectTimeoutError("timed out")),
+     f"no connection to {HOST} within 10 s, after 4 attempts"),
+    (requests.exceptions.ConnectTimeout(), f"no connection to {HOST} within 10 s, after 4 attempts"),
+    (_wrapped(requests.exceptions.ConnectionError, ReadTimeoutError(None, URL, "read timed out")),
+     f"{HOST} accepted the connection but sent nothing for 60 s, after 4 attempts"),
+    (requests.exceptions.ReadTimeout(), f"{HOST} accepted the connection but sent nothing for 60 s, after 4 attempts"),
+    (requests.exceptions.ConnectionError(), f"cannot connect to {HOST} (no network, or the server is down), after 4 attempts"),
+    (requests.exceptions.InvalidURL("bad"), f"download from {HOST} failed: InvalidURL"),
+])  # fmt: skip
+def test_each_network_failure_in_one_line(err: Exception, line: str) -> None:
+    assert fetch._describe_network_error(err, URL) == line
+
+
+def test_a_network_failure_names_the_address_when_it_has_no_host() -> None:
+    assert fetch._describe_network_error(requests.exceptions.InvalidURL("x"), "n.csv") == (
+        "download from n.csv failed: InvalidURL"
+    )
+
+
+def test_the_attempts_and_timeouts_named_follow_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fetch, "RETRIES", 1)
+    monkeypatch.setattr(fetch, "CONNECT_TIMEOUT", 2.5)
+    monkeypatch.setattr(fetch, "READ_TIMEOUT", 0.5)
+    assert fetch._describe_network_error(requests.exceptions.ConnectTimeout(), URL) == (
+        f"no connection to {HOST} within 2.5 s, after 2 attempts")  # fmt: skip
+    assert fetch._describe_network_error(requests.exceptions.ReadTimeout(), URL) == (
+        f"{HOST} accepted the connection but sent nothing for 0.5 s, after 2 attempts")  # fmt: skip
+
+
+def test_the_fixed_settings() -> None:
+    """Ten seconds to connect, a minute for each read, three retries with backoff 1, 2, 4 s up to 20."""
+    assert (fetch.CONNECT_TIMEOUT, fetch.READ_TIMEOUT, fetch.RETRIES) == (10.0, 60.0, 3)
+    assert (fetch.BACKOFF, fetch.BACKOFF_MAX, fetch.RETRY_STATUSES) == (1.0, 20.0, (429, 500, 502, 503, 504))
+    assert fetch.NETWORK_HINT == (
+        "hint: the download addresses could not be reached. Work offline from a local copy with "
+        "`make all MIRROR=DIR` (or `lahelpers data fetch --mirror DIR`, or set LAHELPERS_MIRROR), "
+        "or check the connection and try again"
+    )
+
+
+# ---- the report
+
+
+def test_every_status_ok_or_not() -> None:
+    ok = {"ok", "fetched", "copied", "accepted", "replaced"}
+    for status in [*ok, "changed", "missing", "failed", "other"]:
+        assert FetchOutcome("a", "f/a.csv", status).ok == (status in ok), status
+
+
+def test_report_text_sorts_problems_then_ids_and_shows_every_detail() -> None:
+    report = FetchReport([
+        FetchOutcome("zeta", "f/z.csv", "ok", "already present, checksum matches"),
+        FetchOutcome("gamma", "f/g.csv", "failed", "cannot connect", network=False),
+        FetchOutcome("alpha", "f/a.csv", "copied"),
+        FetchOutcome("beta", "f/b.csv", "missing", "not in mirror m"),
+    ])  # fmt: skip
+    assert report.text() == (
+        " missing  beta                         f/b.csv\n"
+        "          not in mirror m\n"
+        "  failed  gamma                        f/g.csv\n"
+        "          cannot connect\n"
+        "  copied  alpha                        f/a.csv\n"
+        "      ok  zeta                         f/z.csv\n"
+        "          already present, checksum matches\n"
+        "2 of 4 inputs ready; 2 problem(s)"
+    )
+    assert [o.id for o in report.problems()] == ["gamma", "beta"]  # in fetch order, not sorted
+    assert FetchReport().text() == "0 of 0 inputs ready; 0 problem(s)" and FetchReport().ok
+
+
+# ---- fetch: what it passes on to each fetch_one, and its progress bar
+
+
+def test_fetch_passes_the_mirror_replace_and_trial_and_flags_only_the_ids_to_accept(project: Path) -> None:
+    """``a`` (named in --accept-new) is new in the mirror and tried; ``b`` is edited locally and,
+    with --replace, taken fresh from the mirror."""
+    mirror = _mirror(project, NEW, "a")
+    _mirror(project, b"code,value\nE06000001,b\n", "b")
+    (project / "data" / "raw" / "f" / "b.csv").write_bytes(b"edited\n")
+    seen: list = []
+    report = fetch.fetch(["a", "b"], mirror, ["a"], replace=True, progress=False, trial=_trial(None, seen))
+    assert [(o.id, o.status) for o in report.outcomes] == [("a", "accepted"), ("b", "replaced")]
+    assert seen == [("a", "a.csv", NEW, "lahelpers-fetch-")]
+    assert (project / "data" / "raw" / "f" / "b.csv").read_bytes() == b"code,value\nE06000001,b\n"
+
+
+def test_fetch_without_replace_leaves_an_edited_copy(project: Path) -> None:
+    mirror = _mirror(project, b"code,value\nE06000001,b\n", "b")
+    (project / "data" / "raw" / "f" / "b.csv").write_bytes(b"edited\n")
+    (out,) = fetch.fetch(["b"], mirror, progress=False).outcomes
+    assert out.status == "changed" and "left untouched" in out.detail
+
+
+def test_fetch_shows_progress_only_when_asked(project: Path, capsys: pytest.CaptureFixture) -> None:
+    fetch.fetch(progress=False)
+    assert capsys.readouterr().err == ""
+    fetch.fetch(progress=True)
+    err = capsys.readouterr().err
+    assert "fetch: 100%" in err and "2/2" in err and ("file/s" in err or "s/file" in err)
