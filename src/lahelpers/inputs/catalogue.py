@@ -89,7 +89,7 @@ def sha256_of(path: Path) -> str:
     """SHA-256 of a file as hex, read in blocks by :func:`hashlib.file_digest` (inputs run to
     hundreds of MB, so never whole into memory)."""
     with path.open("rb") as f:
-        return hashlib.file_digest(f, "sha256").hexdigest()
+        return hashlib.file_digest(f, hashlib.sha256).hexdigest()
 
 
 def record_checksum(
