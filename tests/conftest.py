@@ -12,15 +12,23 @@ The mirror is ``$LAHELPERS_MIRROR`` or ``../shared/data/raw`` beside the project
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
 import pytest_socket  # noqa: F401 -- the network guard below needs it: fail, do not skip, without it
+from tqdm import tqdm
 
 from lahelpers import build, paths
 from lahelpers.inputs import fetch
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# tqdm's default write lock includes a multiprocessing lock: a semaphore shared with every process
+# forked after its first bar. mutmut forks one process per mutant and kills those out of time; one
+# killed holding it left every later bar in every later fork waiting for ever (fetch's mutants all
+# "timed out"). A lock of each process's own keeps progress bars from tying tests together.
+tqdm.set_lock(threading.RLock())
 
 
 def mirror_dir() -> Path:
