@@ -448,3 +448,12 @@ def test_fetch_shows_progress_unless_told_not_to(project: Path, capsys: pytest.C
     fetch.fetch()  # a bar by default
     err = capsys.readouterr().err
     assert "fetch: 100%" in err and "2/2" in err and ("file/s" in err or "s/file" in err)
+
+
+def test_accept_new_with_replace_and_nothing_new_takes_a_fresh_copy(project: Path) -> None:
+    dest = project / "data" / "raw" / "f" / "a.csv"
+    dest.write_bytes(b"edited\n")
+    out = fetch.fetch_one(catalogue.source("a"), _mirror(project, b"code,value\nE06000001,a\n", "a"),
+                          accept_new=True, replace=True, trial=_trial(None, []))  # fmt: skip
+    assert (out.status, out.detail) == ("replaced", f"{dest} replaced by a fresh copy (--replace)")
+    assert dest.read_bytes() == b"code,value\nE06000001,a\n"
