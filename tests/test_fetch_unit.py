@@ -355,6 +355,8 @@ def _http_error(status: int) -> requests.exceptions.HTTPError:
     (_wrapped(requests.exceptions.ConnectionError, ReadTimeoutError(None, URL, "read timed out")),
      f"{HOST} accepted the connection but sent nothing for 60 s, after 4 attempts"),
     (requests.exceptions.ReadTimeout(), f"{HOST} accepted the connection but sent nothing for 60 s, after 4 attempts"),
+    (requests.exceptions.ConnectionError(ReadTimeoutError(None, URL, "read timed out")),  # as iter_content raises it
+     f"{HOST} accepted the connection but sent nothing for 60 s, after 4 attempts"),
     (requests.exceptions.ConnectionError(), f"cannot connect to {HOST} (no network, or the server is down), after 4 attempts"),
     (requests.exceptions.InvalidURL("bad"), f"download from {HOST} failed: InvalidURL"),
 ])  # fmt: skip
