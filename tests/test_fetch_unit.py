@@ -166,14 +166,14 @@ def test_copied_from_the_mirror_and_made_read_only(tmp_path: Path, raw: Path) ->
 def test_a_matching_local_copy_is_kept_without_reading_the_mirror(tmp_path: Path, raw: Path) -> None:
     dest = _present(raw, OLD)
     out = fetch.fetch_one(_source("n", OLD), tmp_path / "nowhere")
-    assert (out.status, out.detail) == ("ok", "already present, checksum matches")
+    assert out == FetchOutcome("n", "f/n.csv", "ok", "already present, checksum matches")
     assert dest.read_bytes() == OLD
 
 
 def test_a_changed_local_copy_is_left_untouched(tmp_path: Path, raw: Path) -> None:
     dest = _present(raw, b"edited by hand\n")
     out = fetch.fetch_one(_source("n", OLD), _mirror(tmp_path, OLD))
-    assert (out.status, out.ok) == ("changed", False)
+    assert (out.id, out.file, out.status, out.ok, out.network) == ("n", "f/n.csv", "changed", False, False)
     assert out.detail == (
         f"{dest} differs from the catalogue checksum; it was left untouched. Remove it and fetch "
         "again, use --replace to take a fresh copy, or --accept-new to validate and record it"
@@ -185,14 +185,14 @@ def test_replace_takes_a_fresh_copy_and_says_so(tmp_path: Path, raw: Path) -> No
     dest = _present(raw, b"edited by hand\n")
     dest.chmod(0o444)  # as fetch leaves it
     out = fetch.fetch_one(_source("n", OLD), _mirror(tmp_path, OLD), replace=True)
-    assert (out.status, out.detail) == ("replaced", f"{dest} replaced by a fresh copy (--replace)")
+    assert out == FetchOutcome("n", "f/n.csv", "replaced", f"{dest} replaced by a fresh copy (--replace)")
     assert dest.read_bytes() == OLD and dest.stat().st_mode & 0o777 == 0o444
 
 
 def test_a_mirror_copy_with_another_checksum_is_not_installed(tmp_path: Path, raw: Path) -> None:
     mirror = _mirror(tmp_path, NEW)
     out = fetch.fetch_one(_source("n", OLD), mirror)
-    assert (out.status, out.network) == ("changed", False)
+    assert (out.id, out.file, out.status, out.network) == ("n", "f/n.csv", "changed", False)
     assert out.detail == (
         f"the file from mirror {mirror} has sha256 {_sha(NEW)}, catalogue says {_sha(OLD)}: it changed "
         "upstream and was not installed. Check it, then `lahelpers data fetch --accept-new n`"
@@ -203,11 +203,11 @@ def test_a_mirror_copy_with_another_checksum_is_not_installed(tmp_path: Path, ra
 def test_not_in_the_mirror_or_no_address(tmp_path: Path, raw: Path) -> None:
     (tmp_path / "mirror").mkdir()
     out = fetch.fetch_one(_source("n", OLD, url="https://example.org/n.csv"), tmp_path / "mirror")
-    assert (out.status, out.network) == ("missing", False)
+    assert (out.id, out.file, out.status, out.network) == ("n", "f/n.csv", "missing", False)
     assert out.detail == f"not in mirror {tmp_path / 'mirror'} (expected {tmp_path / 'mirror' / 'f' / 'n.csv'})"
     out = fetch.fetch_one(_source("n", OLD, url=None), None)
-    assert (out.status, out.detail) == (
-        "missing", "no public download address (a project compilation); copy it from a mirror with --mirror DIR")
+    assert out == FetchOutcome(
+        "n", "f/n.csv", "missing", "no public download address (a project compilation); copy it from a mirror with --mirror DIR")
     out = fetch.fetch_one(_source("n", OLD, url=""), None)
     assert out.status == "missing" and out.detail.startswith("no public download address")
     assert not raw.exists()
@@ -219,7 +219,7 @@ def test_a_network_failure_is_one_line_flagged_for_the_hint(raw: Path, monkeypat
 
     monkeypatch.setattr(fetch, "_download", unreachable)
     out = fetch.fetch_one(_source("n", OLD, url="https://example.org/n.csv"), None)
-    assert (out.status, out.detail, out.network) == ("failed", "cannot connect to example.org", True)
+    assert out == FetchOutcome("n", "f/n.csv", "failed", "cannot connect to example.org", network=True)
 
 
 def test_another_failure_is_reported_as_failed(raw: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -228,7 +228,7 @@ def test_another_failure_is_reported_as_failed(raw: Path, monkeypatch: pytest.Mo
 
     monkeypatch.setattr(fetch, "_download", broken)
     out = fetch.fetch_one(_source("n", OLD, url="https://example.org/n.csv"), None)
-    assert (out.status, out.detail, out.network) == ("failed", "pooch could not name the file", False)
+    assert out == FetchOutcome("n", "f/n.csv", "failed", "pooch could not name the file")
 
 
 def test_a_repository_dataset_is_never_fetched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -241,7 +241,7 @@ def test_a_repository_dataset_is_never_fetched(tmp_path: Path, monkeypatch: pyte
     (tmp_path / "data" / "cqc").mkdir(parents=True)
     (tmp_path / "data" / "cqc" / "x.csv").write_bytes(OLD)
     out = fetch.fetch_one(ours, tmp_path / "mirror")
-    assert (out.status, out.detail) == ("ok", f"in the repository ({tmp_path / 'data' / 'cqc' / 'x.csv'})")
+    assert out == FetchOutcome("cqc_x", "cqc/x.csv", "ok", f"in the repository ({tmp_path / 'data' / 'cqc' / 'x.csv'})")
 
 
 # ---- --accept-new: the trial, the install and the recorded checksum (a catalogue written by the test)
@@ -262,7 +262,7 @@ def test_accept_new_installs_a_file_that_passes_and_records_it(project: Path) ->
     old_sha = _sha(b"code,value\nE06000001,a\n")
     seen: list = []
     out = fetch.fetch_one(catalogue.source("a"), mirror, accept_new=True, trial=_trial(None, seen))
-    assert (out.status, out.detail) == ("accepted", f"new checksum {_sha(NEW)} recorded in the catalogue")
+    assert out == FetchOutcome("a", "f/a.csv", "accepted", f"new checksum {_sha(NEW)} recorded in the catalogue")
     assert seen == [("a", "a.csv", NEW, "lahelpers-fetch-")]
     dest = project / "data" / "raw" / "f" / "a.csv"
     assert dest.read_bytes() == NEW and dest.stat().st_mode & 0o777 == 0o444
@@ -287,7 +287,7 @@ def test_accept_new_refuses_a_file_that_fails_or_is_not_tried(project: Path, pro
     out = fetch.fetch_one(catalogue.source("a"), _mirror(project, NEW, "a"), accept_new=True,
                           trial=_trial(problem, seen) if trial_given else None)  # fmt: skip
     reason = problem or "no trial build was given to validate it (use `lahelpers data fetch --accept-new`)"
-    assert (out.status, out.detail) == ("failed", f"new version fails validation, not accepted: {reason}")
+    assert out == FetchOutcome("a", "f/a.csv", "failed", f"new version fails validation, not accepted: {reason}")
     assert len(seen) == trial_given
     assert (project / "data" / "raw" / "f" / "a.csv").read_bytes() == b"code,value\nE06000001,a\n"
     assert (project / "data" / "catalogue.yaml").read_text() == before
@@ -298,7 +298,7 @@ def test_accept_new_with_nothing_new(project: Path) -> None:
     _mirror(project, b"code,value\nE06000001,a\n", "a")
     seen: list = []
     out = fetch.fetch_one(catalogue.source("a"), mirror, accept_new=True, trial=_trial(None, seen))
-    assert (out.status, out.detail) == ("ok", f"nothing new to accept: the file from mirror {mirror} "
+    assert out == FetchOutcome("a", "f/a.csv", "ok", f"nothing new to accept: the file from mirror {mirror} "
                                         "matches the catalogue checksum, as does the copy in data/raw")  # fmt: skip
     assert seen == []
 
@@ -312,7 +312,7 @@ def test_accept_new_with_nothing_new_and_an_edited_local_copy_is_not_ok(project:
     mirror = _mirror(project, b"code,value\nE06000001,a\n", "a")
     seen: list = []
     out = fetch.fetch_one(catalogue.source("a"), mirror, accept_new=True, trial=_trial(None, seen))
-    assert (out.status, out.ok, seen) == ("changed", False, [])
+    assert (out.id, out.file, out.status, out.ok, out.network, seen) == ("a", "f/a.csv", "changed", False, False, [])
     assert out.detail == (
         f"nothing new to accept: the file from mirror {mirror} matches the catalogue checksum, but "
         f"{dest} differs from it and was left untouched. Remove it and fetch again, or use --replace "
@@ -457,5 +457,5 @@ def test_accept_new_with_replace_and_nothing_new_takes_a_fresh_copy(project: Pat
     dest.write_bytes(b"edited\n")
     out = fetch.fetch_one(catalogue.source("a"), _mirror(project, b"code,value\nE06000001,a\n", "a"),
                           accept_new=True, replace=True, trial=_trial(None, []))  # fmt: skip
-    assert (out.status, out.detail) == ("replaced", f"{dest} replaced by a fresh copy (--replace)")
+    assert out == FetchOutcome("a", "f/a.csv", "replaced", f"{dest} replaced by a fresh copy (--replace)")
     assert dest.read_bytes() == b"code,value\nE06000001,a\n"
