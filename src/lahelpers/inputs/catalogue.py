@@ -57,7 +57,7 @@ def load_catalogue(path: Path | None = None) -> dict[str, Source]:
     out: dict[str, Source] = {}
     for i, entry in enumerate(data.get("sources", []), start=1):
         required = {"id", "file", "title", "publisher", "licence", "vintage"}
-        if entry.get("location", "raw") != "repository":
+        if entry.get("location") != "repository":  # "raw" when not given (Source.location)
             required.add("sha256")
         missing = required - set(entry)
         if missing:
