@@ -4,21 +4,31 @@ files, and added here to every test marked ``pipeline``, ``notebooks`` or ``brow
 the ``mirror``, ``raw_inputs`` or ``built`` fixtures.
 
 Unit tests need no mirror: ``pytest -m "not realdata"`` (``make unit``) runs in seconds on a fresh
-checkout. Real-data tests fail, never skip, without the mirror.
+checkout. Real-data tests fail, never skip, without the mirror. Unit tests cannot reach the
+network: they may connect only to servers they start on 127.0.0.1 (below).
 The mirror is ``$LAHELPERS_MIRROR`` or ``../shared/data/raw`` beside the project (CI's layout).
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
+import pytest_socket  # noqa: F401 -- the network guard below needs it: fail, do not skip, without it
+from tqdm import tqdm
 
 from lahelpers import build, paths
 from lahelpers.inputs import fetch
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# tqdm's default write lock includes a multiprocessing lock: a semaphore shared with every process
+# forked after its first bar. mutmut forks one process per mutant and kills those out of time; one
+# killed holding it left every later bar in every later fork waiting for ever (fetch's mutants all
+# "timed out"). A lock of each process's own keeps progress bars from tying tests together.
+tqdm.set_lock(threading.RLock())
 
 
 def mirror_dir() -> Path:
@@ -41,14 +51,23 @@ def mirror() -> Path:
 #: Markers and fixtures that mean a test runs on the real data.
 REAL_DATA_MARKERS = ("realdata", "pipeline", "notebooks", "browser")
 REAL_DATA_FIXTURES = frozenset({"mirror", "raw_inputs", "built"})
+#: The only hosts a unit test may connect to: servers the test itself starts on this machine.
+LOOPBACK = ["127.0.0.1", "::1"]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every real-data test ``realdata``, so ``-m "not realdata"`` selects the unit tests."""
+    """Mark every real-data test ``realdata``, so ``-m "not realdata"`` selects the unit tests.
+
+    Every other (unit) test may connect only to loopback (pytest-socket's ``allow_hosts``): a
+    download that should not happen, e.g. from a mutant that lost the mirror, fails at once with
+    ``SocketConnectBlockedError`` instead of waiting on the network, on every machine alike.
+    """
     for item in items:
         uses_data = REAL_DATA_FIXTURES & set(getattr(item, "fixturenames", ()))
         if uses_data or any(item.get_closest_marker(m) for m in REAL_DATA_MARKERS):
             item.add_marker(pytest.mark.realdata)
+        else:
+            item.add_marker(pytest.mark.allow_hosts(LOOPBACK))
 
 
 @pytest.fixture(autouse=True)

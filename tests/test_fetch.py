@@ -377,3 +377,57 @@ def test_accept_new_with_nothing_new_says_so(project: Path) -> None:
     report = fetch.fetch(mirror=project / "mirror", accept_new=["n"], progress=False, trial=lambda s, p: None)
     assert report.outcomes[0].status == "ok" and "nothing new to accept" in report.outcomes[0].detail
     assert (project / "data" / "catalogue.yaml").read_text() == before
+
+
+# ---- downloads from a server on 127.0.0.1: each outcome in full
+
+
+def test_http_fetch_outcome_in_full(server, raw: Path) -> None:
+    www, base = server
+    content = b"code,value\nE06000001,1\n"
+    (www / "a.csv").write_bytes(content)
+    out = fetch.fetch_one(_source(raw, "a", content, url=f"{base}/a.csv"), mirror=None)
+    assert (out.id, out.file, out.status, out.detail, out.network) == ("a", "folder/a.csv", "fetched", "", False)
+    assert (raw / "folder" / "a.csv").stat().st_mode & 0o777 == 0o444
+
+
+NEW_SHA = hashlib.sha256(b"new\n").hexdigest()
+
+
+def test_http_changed_upstream_in_full(server, raw: Path) -> None:
+    www, base = server
+    (www / "b.csv").write_bytes(b"new\n")
+    src = _source(raw, "b", b"old\n", url=f"{base}/b.csv")
+    out = fetch.fetch_one(src, mirror=None)
+    assert (out.status, out.network) == ("changed", False)
+    assert out.detail == (
+        f"the file from {base}/b.csv has sha256 {NEW_SHA}, "
+        f"catalogue says {src.sha256}: it changed upstream and was not installed. Check it, then "
+        "`lahelpers data fetch --accept-new b`"
+    )
+
+
+def test_http_not_found_in_full(server, raw: Path) -> None:
+    _www, base = server
+    out = fetch.fetch_one(_source(raw, "c", b"x", url=f"{base}/missing.csv"), mirror=None)
+    assert (out.status, out.network) == ("failed", True)
+    assert out.detail == f"{base.removeprefix('http://')} answered HTTP 404 for {base}/missing.csv"
+
+
+def test_accept_new_over_http_tries_the_download_under_its_own_name(server, project: Path) -> None:
+    """The candidate a trial sees is the downloaded file, named as in the catalogue, in fetch's scratch."""
+    www, base = server
+    new = b"code,value\nE06000001,2\n"
+    (www / "n.csv").write_bytes(new)
+    src = catalogue.source("n")
+    src = Source(**{**src.__dict__, "url": f"{base}/n.csv"})
+    seen = []
+
+    def trial(s: Source, candidate: Path) -> None:
+        seen.append((s.id, candidate.name, candidate.parent.name.startswith("lahelpers-fetch-"),
+                     candidate.read_bytes()))  # fmt: skip
+
+    out = fetch.fetch_one(src, None, accept_new=True, trial=trial)
+    assert (out.status, out.detail) == ("accepted", f"new checksum {hashlib.sha256(new).hexdigest()} recorded in the catalogue")
+    assert seen == [("n", "n.csv", True, new)]
+    assert (project / "data" / "raw" / "folder" / "n.csv").read_bytes() == new

@@ -57,7 +57,7 @@ def load_catalogue(path: Path | None = None) -> dict[str, Source]:
     out: dict[str, Source] = {}
     for i, entry in enumerate(data.get("sources", []), start=1):
         required = {"id", "file", "title", "publisher", "licence", "vintage"}
-        if entry.get("location", "raw") != "repository":
+        if entry.get("location") != "repository":  # "raw" when not given (Source.location)
             required.add("sha256")
         missing = required - set(entry)
         if missing:
@@ -86,12 +86,10 @@ def raw_path(source_id: str) -> Path:
 
 
 def sha256_of(path: Path) -> str:
-    """SHA-256 of a file, read in blocks."""
-    h = hashlib.sha256()
+    """SHA-256 of a file as hex, read in blocks by :func:`hashlib.file_digest` (inputs run to
+    hundreds of MB, so never whole into memory)."""
     with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+        return hashlib.file_digest(f, hashlib.sha256).hexdigest()
 
 
 def record_checksum(

@@ -268,6 +268,12 @@ def fetch_one(
         how = "copied" if mirror is not None else "fetched"
         where = f"mirror {mirror}" if mirror is not None else src.url
         if got == src.sha256 and accept_new and dest.is_file() and not replace:
+            if catalogue.sha256_of(dest) != src.sha256:  # the local copy was edited: never "ok"
+                return FetchOutcome(
+                    src.id, src.file, "changed", f"nothing new to accept: the file from {where} "
+                    f"matches the catalogue checksum, but {dest} differs from it and was left "
+                    "untouched. Remove it and fetch again, or use --replace to take a fresh copy",
+                )
             return FetchOutcome(
                 src.id, src.file, "ok", f"nothing new to accept: the file from {where} matches "
                 "the catalogue checksum, as does the copy in data/raw",
