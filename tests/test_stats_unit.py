@@ -105,8 +105,8 @@ def test_resample_counts() -> None:
 
 def test_mean_ci_by_the_t_formula_every_column() -> None:
     df = pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0, np.nan], "b": [np.nan, 7.0, np.nan, np.nan, np.nan],
-                       "c": [np.nan] * 5})
-    res = stats.mean_ci(df, ["a", "b", "c"], labels=LABELS)
+                       "c": [np.nan] * 5, "d": [1.0, np.nan, 3.0, np.nan, np.nan]})
+    res = stats.mean_ci(df, ["a", "b", "c", "d"], labels=LABELS)
     assert list(res.columns) == [*stats.COLUMNS, "claim", "y_label", "sd"]
     a = res.iloc[0]
     sd = np.sqrt(((np.array([1, 2, 3, 4]) - 2.5) ** 2).sum() / 3)  # ddof 1
@@ -124,6 +124,10 @@ def test_mean_ci_by_the_t_formula_every_column() -> None:
     assert np.isnan(b["ci_low"]) and np.isnan(b["ci_high"]) and np.isnan(b["sd"])
     c = res.iloc[2]  # none
     assert (c["n"], c["n_missing"]) == (0, 5) and np.isnan(c["estimate"]) and np.isnan(c["sd"])
+    d = res.iloc[3]  # two values: mean 2, sd sqrt(2), t with 1 df
+    half = sps.t.ppf(0.975, 1) * np.sqrt(2) / np.sqrt(2)
+    assert (d["n"], d["estimate"], d["sd"]) == (2, 2.0, pytest.approx(np.sqrt(2)))
+    assert (d["ci_low"], d["ci_high"]) == pytest.approx((2 - half, 2 + half))
 
 
 # ------------------------------------------------------------------------------------ Cliff's delta
@@ -244,6 +248,7 @@ def test_paired_differences_every_column() -> None:
     boot = sps.bootstrap((diff,), np.mean, n_resamples=199, method="BCa", rng=np.random.default_rng(2))
     assert (ab["ci_low"], ab["ci_high"]) == pytest.approx(tuple(boot.confidence_interval))
     assert ab["p_value"] == pytest.approx(_exact_sign_flip_p(list(diff)), abs=0.01)
+    assert ab["p_value"] == stats.sign_flip_p(diff, seed=2)  # the seed given is the test's seed
     assert ab["method"] == ("paired difference in means; bootstrap 95% CI (BCa); sign-flip permutation test")
     assert (ab["claim"], ab["what"], ab["a"], ab["b"]) == ("difference", "the mean score", "QA", "QB")
     assert (ab["stat"], ab["term"]) == ("mean paired difference", "a vs b")
@@ -263,6 +268,15 @@ def test_paired_differences_every_column() -> None:
         assert r["sentence"] == wording.difference(res, "the mean score", r["a"], r["b"], stat="mean paired difference")
 
 
+def test_paired_differences_defaults_2000_resamples_seed_0() -> None:
+    df = _paired_frame()
+    row = stats.paired_differences(df, ["b", "c"]).iloc[0]
+    diff = (df["b"] - df["c"]).to_numpy()
+    boot = sps.bootstrap((diff,), np.mean, n_resamples=2000, method="BCa", rng=np.random.default_rng(0))
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx(tuple(boot.confidence_interval))
+    assert row["p_value"] == stats.sign_flip_p(diff, seed=0)
+
+
 def test_paired_differences_few_authorities_and_errors() -> None:
     df = pd.DataFrame({"a": [1.0, 2.0, 4.0], "b": [0.0, 2.0, 1.0]})
     r = stats.paired_differences(df, ["a", "b"], n_boot=99).iloc[0]
@@ -276,7 +290,7 @@ def test_paired_differences_few_authorities_and_errors() -> None:
     empty = pd.DataFrame({"a": [np.nan, 1.0], "b": [1.0, np.nan]})
     e = stats.paired_differences(empty, ["a", "b"], n_boot=99).iloc[0]
     assert (e["n"], e["n_missing"]) == (0, 2) and np.isnan(e["estimate"])
-    with pytest.raises(ValueError, match="at least two columns"):
+    with pytest.raises(ValueError, match="^give at least two columns$"):
         stats.paired_differences(df, ["a"])
 
 
@@ -296,7 +310,7 @@ def test_family_adjusts_over_every_part_and_rewords() -> None:
     assert len(page) == 4 and list(page["part"]) == ["first part"] * 2 + ["second part"] * 2
     assert page["p_holm"].iloc[:3].tolist() == pytest.approx([0.03, 0.06, 0.06])
     assert np.isnan(page["p_holm"].iloc[3]) and (page["family_n"] == 3).all()
-    assert page.columns.tolist().count("p_holm") == 1 and "part" in page.columns
+    assert page.columns.tolist().count("p_holm") == 1 and list(page.columns[-3:]) == ["part", "p_holm", "family_n"]
     assert page["sentence"].iloc[0] == (
         "Across 40 authorities, higher share X clearly went with higher score Y (Spearman's rho 0.50, "
         "95% CI 0.20 to 0.70; p = 0.010; Holm-adjusted p = 0.030 over the 3 tests on this page); an "
@@ -310,7 +324,7 @@ def test_family_adjusts_over_every_part_and_rewords() -> None:
     assert [h["part"].iloc[0] for h in halves] == ["first part", "second part"]
     assert [list(h.index) for h in halves] == [[0, 1], [0, 1]]
     assert halves[1]["p_holm"].iloc[0] == pytest.approx(0.06)
-    with pytest.raises(ValueError, match="at least one table"):
+    with pytest.raises(ValueError, match="^give at least one table$"):
         stats.family({})
 
 
@@ -325,8 +339,11 @@ def test_family_text_and_combine() -> None:
         " The other p-values shown (the regional tests) are not part of this family and nothing is "
         "claimed from them.")
     assert "allows for the 0 tests" in stats.family_text(page.iloc[:0])
+    later_first = stats.family({"z tests": pd.DataFrame([_assoc_row(0.01)]),
+                                "a tests": pd.DataFrame([_assoc_row(0.02), _assoc_row(0.03)])})
+    assert stats.family_text(later_first).endswith("(Holm's method): 1 z tests and 2 a tests.")
     assert stats.combine(pd.DataFrame([_assoc_row(0.2)]))["family_n"].tolist() == [1]
-    with pytest.raises(ValueError, match="at least one table"):
+    with pytest.raises(ValueError, match="^give at least one table$"):
         stats.combine()
 
 
@@ -467,7 +484,7 @@ def test_correlations_family_matches_one_by_one_and_holm() -> None:
                 assert row["method"] == one["method"] and row["n"] == one["n"]
         else:
             assert out["ci_low"].notna().all()
-    with pytest.raises(ValueError, match="at least one predictor and one outcome"):
+    with pytest.raises(ValueError, match="^give at least one predictor and one outcome$"):
         stats.correlations(df, [], ["y"])
 
 
@@ -482,7 +499,7 @@ def test_correlation_by_group() -> None:
                                                       sps.spearmanr(X10, Y10).statistic])
     assert out["sentence"].iloc[1].startswith("b: Across 10 authorities, higher share X ")
     assert list(out.index) == [0, 1]
-    with pytest.raises(ValueError, match="no groups in column 'g'"):
+    with pytest.raises(ValueError, match="^no groups in column 'g'$"):
         stats.correlation_by(df.assign(g=np.nan), "g", "x", "y")
 
 
@@ -664,7 +681,7 @@ def test_group_compare_text_groups_flat_outcome_and_errors() -> None:
     assert out.iloc[0]["stat_text"].startswith("Kruskal-Wallis H = not known; epsilon-squared not known")
     assert out.iloc[1]["method"] == "Cliff's delta (Mann-Whitney U); bootstrap 95% CI (not computed)"
     assert np.isnan(out.iloc[1]["ci_low"]) and out.iloc[1]["estimate"] == 0.0
-    with pytest.raises(ValueError, match="need at least 2 groups of 'g' with values of 'y'"):
+    with pytest.raises(ValueError, match="^need at least 2 groups of 'g' with values of 'y'$"):
         stats.group_compare(df.assign(g="same"), "g", "y")
 
 
@@ -676,7 +693,7 @@ def test_group_tests_one_row_per_outcome() -> None:
     d = df.dropna(subset=["g"])
     w = [d.loc[d["g"] == g, "w"].to_numpy() for g in ["C", "A", "B"]]
     assert out.iloc[1]["p_value"] == pytest.approx(sps.kruskal(*w).pvalue)
-    with pytest.raises(ValueError, match="at least one outcome"):
+    with pytest.raises(ValueError, match="^give at least one outcome$"):
         stats.group_tests(df, "g", [])
 
 
@@ -742,7 +759,7 @@ def test_ordinal_regression_one_predictor_and_errors() -> None:
     one = stats.ordinal_regression(df, "r", ["z"])
     assert "alone_estimate" not in one.columns and one.iloc[0]["vif"] == 1.0
     assert one.iloc[0]["adjusted_for"] == ""
-    with pytest.raises(ValueError, match="give at least one predictor"):
+    with pytest.raises(ValueError, match="^give at least one predictor$"):
         stats.ordinal_regression(df, "r", [])
     with pytest.raises(ValueError, match="'x' must be an ordered Categorical"):
         stats.ordinal_regression(df, "x", ["z"])
@@ -763,14 +780,14 @@ def test_ordinal_regressions_and_each_adjusted_for() -> None:
     assert out["outcome"].tolist() == ["q", "r"] and out["label"].tolist() == ["q: Share X", "Rating R: Share X"]
     assert out["estimate"].iloc[0] == pytest.approx(out["estimate"].iloc[1], rel=1e-6)  # same order, same model
     assert out.iloc[0]["categories"] == "2.0 < 3.0 < 4.0"
-    with pytest.raises(ValueError, match="give at least one outcome"):
+    with pytest.raises(ValueError, match="^give at least one outcome$"):
         stats.ordinal_regressions(df, [], ["x"])
     each = stats.each_adjusted_for(df, ["r"], ["x", "z"], ["z"], labels=LABELS)
     assert each["predictor"].tolist() == ["x", "z"] and each["label"].tolist() == ["Rating R: Share X", "Rating R: Share Z"]
     assert each.iloc[0]["adjusted_for"] == "Share Z" and each.iloc[1]["adjusted_for"] == ""
     both = stats.ordinal_regression(df, "r", ["x", "z"])
     assert each.iloc[0]["estimate"] == pytest.approx(both.iloc[0]["estimate"])
-    with pytest.raises(ValueError, match="give at least one outcome and one measure"):
+    with pytest.raises(ValueError, match="^give at least one outcome and one measure$"):
         stats.each_adjusted_for(df, ["r"], [], ["z"])
 
 
