@@ -588,6 +588,9 @@ def test_bootstrap_ci_methods_and_fallbacks() -> None:
     lo, hi, how = stats._bootstrap_ci((data,), mean, paired=False, n_boot=99, seed=0, vectorized=True,
                                       estimate=100.0)
     assert np.isnan(lo) and np.isnan(hi) and how == "none: no bootstrap interval around the estimate"
+    # not vectorised unless told: a statistic of one resample at a time works
+    one_at_a_time = stats._bootstrap_ci((data,), lambda v: float(np.mean(v)), paired=False, n_boot=99, seed=0)
+    assert one_at_a_time == pytest.approx((*bca.confidence_interval, "BCa"))
     # one observation: scipy refuses both methods
     lo, hi, how = stats._bootstrap_ci((np.array([1.0]),), mean, paired=False, n_boot=99, seed=0, vectorized=True)
     assert np.isnan(lo) and how.startswith("none")
@@ -607,6 +610,12 @@ def test_bootstrap_ci_drops_undefined_resamples_only_when_few() -> None:
     lo, hi, how = stats._bootstrap_ci((idx,), rho, paired=False, n_boot=199, seed=0, vectorized=True)
     assert (lo, hi) == pytest.approx(tuple(np.percentile(dist[~np.isnan(dist)], [2.5, 97.5])))
     assert how == f"percentile; {bad} of 199 resamples undefined, dropped"
+    est = sps.spearmanr(x, y).statistic  # inside that interval: the same interval
+    assert stats._bootstrap_ci((idx,), rho, paired=False, n_boot=199, seed=0, vectorized=True,
+                               estimate=est) == (lo, hi, how)
+    lo, hi, how = stats._bootstrap_ci((idx,), rho, paired=False, n_boot=199, seed=0, vectorized=True,
+                                      estimate=1.5)  # outside it: none
+    assert np.isnan(lo) and np.isnan(hi) and how == "none: no bootstrap interval around the estimate"
     y2 = np.array([3.0] * 9 + [4.0])  # most resamples undefined: no interval
     x2 = x
 
