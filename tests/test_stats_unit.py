@@ -488,6 +488,27 @@ def test_correlations_family_matches_one_by_one_and_holm() -> None:
         stats.correlations(df, [], ["y"])
 
 
+def test_correlations_pair_without_shared_bca_falls_back_alone() -> None:
+    # y is mostly tied: some resamples have no variation, the shared BCa interval of (x, y) is not
+    # finite and that pair takes the pair-by-pair route; (x, w) keeps its shared BCa interval
+    df = pd.DataFrame({"x": np.arange(1.0, 9.0), "y": [3, 3, 3, 3, 3, 3, 2, 4.0],
+                       "w": [5, 1, 7, 3, 2, 8, 4, 6.0]})
+    out = stats.correlations(df, ["x"], ["y", "w"], n_boot=199, seed=0)
+    y_row, w_row = out.iloc[0], out.iloc[1]
+    assert "percentile;" in y_row["method"] and "resamples undefined, dropped" in y_row["method"]
+    assert w_row["method"] == "Spearman's rho; bootstrap 95% CI (BCa, 199 resamples)"
+    x, y, w = df["x"].to_numpy(), df["y"].to_numpy(), df["w"].to_numpy()
+    boot = sps.bootstrap((x, w), lambda a, b: sps.spearmanr(a, b).statistic, paired=True, vectorized=False,
+                         n_resamples=199, method="BCa", rng=np.random.default_rng(0))
+    assert (w_row["ci_low"], w_row["ci_high"]) == pytest.approx(tuple(boot.confidence_interval), abs=1e-12)
+    res = sps.bootstrap((x, y), lambda a, b: sps.spearmanr(a, b).statistic, paired=True, vectorized=False,
+                        n_resamples=199, method="percentile", rng=np.random.default_rng(0))
+    dist = res.bootstrap_distribution
+    kept = dist[np.isfinite(dist)]
+    assert (y_row["ci_low"], y_row["ci_high"]) == pytest.approx(tuple(np.percentile(kept, [2.5, 97.5])), abs=1e-12)
+    assert y_row["method"].startswith(f"Spearman's rho; bootstrap 95% CI (percentile; {len(dist) - len(kept)} of 199 ")
+
+
 def test_correlation_by_group() -> None:
     df = pd.DataFrame({"g": ["b"] * 10 + ["a"] * 10 + [np.nan],
                        "x": [*X10, *X10[::-1], 1.0], "y": [*Y10, *Y10, 2.0]})
