@@ -527,6 +527,15 @@ def test_correlation_by_group() -> None:
 # ------------------------------------------------------------------------------------ index statistics
 
 
+def test_spearman_rho_one_pair_and_along_an_axis() -> None:
+    one = stats.spearman_rho(X10, Y10)
+    assert isinstance(one, float) and one == pytest.approx(sps.spearmanr(X10, Y10).statistic)
+    cols_a, cols_b = np.column_stack([X10, Y10]), np.column_stack([Y10, X10[::-1]])
+    along0 = stats.spearman_rho(cols_a, cols_b, axis=0)
+    assert along0.tolist() == pytest.approx([sps.spearmanr(X10, Y10).statistic,
+                                             sps.spearmanr(Y10, X10[::-1]).statistic])
+
+
 def _resamples(n: int, k: int, seed: int) -> np.ndarray:
     idx = np.random.default_rng(seed).integers(0, n, (k, n))
     idx[0] = 0  # one resample of a single authority: no variation, NaN
