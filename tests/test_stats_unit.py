@@ -8,6 +8,7 @@ use 99-199 resamples.
 from __future__ import annotations
 
 import itertools
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -592,6 +593,19 @@ def test_index_statistics_equal_scipy_on_each_resample(x, y) -> None:
     assert tau[1:] == pytest.approx([sps.kendalltau(x[i], y[i]).statistic for i in idx[1:]], abs=1e-12)
     one = stats.spearman_from_indices(x, y)(np.arange(len(x)))
     assert isinstance(one, float) and one == pytest.approx(sps.spearmanr(x, y).statistic)
+
+
+def test_index_statistics_undefined_resamples_are_nan_without_warnings() -> None:
+    # X10[1] == X10[2] == 2 with Y10 1 and 3: x has no variation, y has; and one authority only
+    idx = np.array([[1, 2, 1, 2, 2, 1, 1, 2, 2, 1], [4] * 10, [0, 3, 4, 5, 6, 7, 8, 9, 1, 2]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # thousands of resamples must not each warn
+        rho = stats.spearman_from_indices(X10, Y10)(idx)
+        tau = stats.kendall_from_indices(X10, Y10)(idx)
+        tau_yx = stats.kendall_from_indices(Y10, X10)(idx)  # y constant instead
+    assert np.isnan(rho[:2]).all() and np.isnan(tau[:2]).all() and np.isnan(tau_yx[:2]).all()
+    assert tau[2] == pytest.approx(sps.kendalltau(X10[idx[2]], Y10[idx[2]]).statistic)
+    assert rho[2] == pytest.approx(sps.spearmanr(X10[idx[2]], Y10[idx[2]]).statistic)
 
 
 def test_index_statistics_many_tie_groups_chunks_and_shape() -> None:
