@@ -217,6 +217,13 @@ def test_sign_flip_p_against_exact_enumeration(diff) -> None:
     assert stats.sign_flip_p(np.array(diff)) == pytest.approx(exact, abs=0.02)  # default 9999
 
 
+def test_sign_flip_p_defaults_9999_flips_seed_0() -> None:
+    diff = np.array([0.3, -0.2, 0.5, 0.1, -0.4, 0.6, 0.2])
+    assert stats.sign_flip_p(diff) == stats.sign_flip_p(diff, n_resamples=9999, seed=0)
+    assert stats.sign_flip_p(diff) != stats.sign_flip_p(diff, n_resamples=9999, seed=1)  # the seed matters here
+    assert stats.sign_flip_p(diff) != stats.sign_flip_p(diff, n_resamples=10000, seed=0)
+
+
 def test_sign_flip_p_counts_the_observed_and_ties() -> None:
     # mean 0: every flip is as extreme, so (1 + n) / (n + 1) = 1 exactly
     assert stats.sign_flip_p(np.array([1.0, -1.0, 2.0, -2.0]), n_resamples=50) == 1.0
@@ -270,9 +277,10 @@ def test_paired_differences_every_column() -> None:
 
 
 def test_paired_differences_defaults_2000_resamples_seed_0() -> None:
-    df = _paired_frame()
+    # continuous differences, so that another seed or resample count moves the interval
+    diff = np.array([0.13, -0.52, 0.91, 0.27, 1.33, -0.08, 0.64, 0.45, 0.2, 0.71])
+    df = pd.DataFrame({"b": diff + 1.0, "c": np.ones(10)})
     row = stats.paired_differences(df, ["b", "c"]).iloc[0]
-    diff = (df["b"] - df["c"]).to_numpy()
     boot = sps.bootstrap((diff,), np.mean, n_resamples=2000, method="BCa", rng=np.random.default_rng(0))
     assert (row["ci_low"], row["ci_high"]) == pytest.approx(tuple(boot.confidence_interval))
     assert row["p_value"] == stats.sign_flip_p(diff, seed=0)
@@ -305,7 +313,8 @@ def _assoc_row(p: float, est: float = 0.5) -> dict:
 
 
 def test_family_adjusts_over_every_part_and_rewords() -> None:
-    one = pd.DataFrame([_assoc_row(0.01), _assoc_row(0.04)]).assign(p_holm=0.5, family_n=9, part="old")
+    one = pd.DataFrame([{"part": "old", **_assoc_row(0.01)}, {"part": "old", **_assoc_row(0.04)}]).assign(
+        p_holm=0.5, family_n=9)  # an old part, first, and an old adjustment: replaced
     two = pd.DataFrame([_assoc_row(0.03), {**_assoc_row(np.nan), "sentence": "untested"}])
     page = stats.family({"first part": one, "second part": two})
     assert len(page) == 4 and list(page["part"]) == ["first part"] * 2 + ["second part"] * 2
@@ -324,6 +333,7 @@ def test_family_adjusts_over_every_part_and_rewords() -> None:
     halves = stats.parts(page)
     assert [h["part"].iloc[0] for h in halves] == ["first part", "second part"]
     assert [list(h.index) for h in halves] == [[0, 1], [0, 1]]
+    assert [list(h.columns) for h in halves] == [list(page.columns)] * 2
     assert halves[1]["p_holm"].iloc[0] == pytest.approx(0.06)
     with pytest.raises(ValueError, match="^give at least one table$"):
         stats.family({})
@@ -343,7 +353,9 @@ def test_family_text_and_combine() -> None:
     later_first = stats.family({"z tests": pd.DataFrame([_assoc_row(0.01)]),
                                 "a tests": pd.DataFrame([_assoc_row(0.02), _assoc_row(0.03)])})
     assert stats.family_text(later_first).endswith("(Holm's method): 1 z tests and 2 a tests.")
-    assert stats.combine(pd.DataFrame([_assoc_row(0.2)]))["family_n"].tolist() == [1]
+    single = stats.combine(pd.DataFrame([_assoc_row(0.2)]))
+    assert single["family_n"].tolist() == [1]
+    assert "allows for the 1 tests made here at once (Holm's method): 1 table 1." in stats.family_text(single)
     with pytest.raises(ValueError, match="^give at least one table$"):
         stats.combine()
 
@@ -473,6 +485,11 @@ def test_correlations_family_matches_one_by_one_and_holm() -> None:
                        "y": rng.normal(size=12).round(1)})
     df.loc[11, "z"] = np.nan  # a pair with 11 authorities beside two with 12
     df["w"] = df["x"] + rng.normal(size=12)
+    shorter_first = stats.correlations(df, ["z", "x"], ["y"], n_boot=99, seed=5)  # n 11 then 12
+    for _, row in shorter_first.iterrows():
+        one = stats.correlation(df, row["predictor"], "y", n_boot=99, seed=5).iloc[0]
+        assert (row["ci_low"], row["ci_high"], row["method"]) == (
+            pytest.approx(one["ci_low"], abs=1e-12), pytest.approx(one["ci_high"], abs=1e-12), one["method"])
     for seed in (5, None):
         out = stats.correlations(df, ["x", "z"], ["y", "w"], n_boot=99, seed=seed, labels=LABELS)
         assert list(zip(out["outcome"], out["predictor"], strict=True)) == [("y", "x"), ("y", "z"), ("w", "x"), ("w", "z")]
@@ -544,6 +561,21 @@ def test_correlation_by_kendall_seed_and_resamples_passed_on() -> None:
     boot = sps.bootstrap((X10, Y10), lambda a, b: sps.spearmanr(a, b).statistic, paired=True, vectorized=False,
                          n_resamples=1000, method="BCa", rng=np.random.default_rng(0))
     assert (default["ci_low"], default["ci_high"]) == pytest.approx(tuple(boot.confidence_interval), abs=1e-12)
+
+
+def test_bca_together_gives_each_pair_its_own_interval() -> None:
+    w = np.array([5, 1, 7, 3, 2, 8, 4, 6.0])
+    x = np.arange(1.0, 9.0)
+    df = pd.DataFrame({"x": x, "w": w, "v": w[::-1] + x / 10})
+    pairs = [stats._Pair(df, "x", "w", "spearman"), stats._Pair(df, "x", "v", "kendall")]
+    together = stats._bca_together(pairs, 199, 3)
+    for pr, got, func in zip(pairs, together, [sps.spearmanr, sps.kendalltau], strict=True):
+        boot = sps.bootstrap((x, df[pr.y].to_numpy()), lambda a, b, f=func: f(a, b).statistic, paired=True,
+                             vectorized=False, n_resamples=199, method="BCa", rng=np.random.default_rng(3))
+        assert got is not None and got[2] == "BCa"
+        assert got[:2] == pytest.approx(tuple(boot.confidence_interval), abs=1e-12)
+    assert stats._bca_together(pairs[:1], 199, 3) == [None]  # one pair: the pair-by-pair route
+    assert stats._bca_together(pairs, 0, 3) == [None, None]  # scipy refuses: no interval from here
 
 
 def test_correlation_by_group() -> None:
