@@ -6,9 +6,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from lahelpers import paths
+from lahelpers.errors import InputError
 from lahelpers.ratings import dataset, parse
 
 MONITOR = ("https://raw.githubusercontent.com/carentspilot/cqc-monitor/"
@@ -453,3 +455,274 @@ def test_resolve_council(name: str, code: str | None) -> None:
 )  # fmt: skip
 def test_slug_rules(slug: str, code: str, ok: bool) -> None:
     assert parse.slug_matches(slug, code) is ok
+
+
+# --- the dataset: small tables written here ----------------------------------------------------------
+
+QS = ["qs1_assessing_needs", "qs2_supporting_healthier_lives", "qs3_equity_experience_outcomes",
+      "qs4_care_provision_integration_continuity", "qs5_partnerships_communities",
+      "qs6_safe_pathways_systems_transitions", "qs7_safeguarding", "qs8_governance_management_sustainability",
+      "qs9_learning_improvement_innovation"]  # fmt: skip
+COLUMNS = ["ons_code", "la_name", "assessment_id", "status", "overall_rating", "rating_source",
+           "overall_score_pct", "score_basis", *QS, "publication_date", "publication_date_precision",
+           "report_url", "source", "evidence_basis", "evidence_url", "retrieved", "notes"]  # fmt: skip
+HEADER = ",".join(COLUMNS)
+REPORTS = "https://www.cqc.org.uk/care-services/local-authority-assessment-reports/"
+
+
+def _row(code: str, name: str, aid: str = "", date: str = "", **values: str) -> dict[str, str]:
+    """A dataset row: blank but for what is given (a row with values gets its evidence)."""
+    row = dict.fromkeys(COLUMNS, "") | {"ons_code": code, "la_name": name, "assessment_id": aid,
+                                         "publication_date": date}  # fmt: skip
+    if aid:
+        row["report_url"] = REPORTS + aid
+    return row | values
+
+
+RATED = {"overall_rating": "Good", "evidence_basis": "CQC page", "evidence_url": "https://e", "retrieved": "2026-12-01"}
+
+
+def _write(tmp_path: Path, rows: list[dict[str, str]], columns: list[str] = COLUMNS) -> Path:
+    path = tmp_path / "assessments.csv"
+    pd.DataFrame(rows, columns=columns).to_csv(path, index=False)
+    return path
+
+
+def test_the_columns_are_the_documented_ones() -> None:
+    assert dataset.COLUMNS == COLUMNS and dataset.QS == QS
+    assert dataset.BASES[0] == "CQC page" and len(dataset.BASES) == 7
+
+
+def test_dataset_path_follows_lahelpers_data(_scratch_dataset: Path) -> None:
+    assert dataset.dataset_path() == _scratch_dataset / "cqc" / "assessments.csv"
+
+
+def test_write_then_read_round_trip_in_column_order(tmp_path: Path) -> None:
+    rows = [_row("E06000014", "York", "york-1225", "2025-12-05", overall_score_pct="039", qs1_assessing_needs="1",
+                 notes="NA, or none", **RATED), _row("E06000001", "Hartlepool")]  # fmt: skip
+    df = pd.DataFrame(rows)[list(reversed(COLUMNS))].assign(extra="dropped")
+    path = dataset.write_dataset(df, tmp_path / "out.csv")
+    assert path == tmp_path / "out.csv"
+    raw = path.read_bytes()
+    assert b"\r" not in raw and raw.count(b"\n") == 3 and raw.decode().splitlines()[0] == HEADER
+    back = dataset.read_dataset(path)
+    assert list(back.columns) == COLUMNS and back.to_dict("records") == rows  # text kept as written
+
+
+def test_write_dataset_writes_only_where_it_is_told(tmp_path: Path) -> None:
+    default = dataset.dataset_path()
+    before = default.read_bytes()
+    dataset.write_dataset(pd.DataFrame([_row("E06000001", "Hartlepool")]), tmp_path / "elsewhere.csv")
+    assert default.read_bytes() == before
+    assert dataset.write_dataset(pd.DataFrame([_row("E06000001", "Hartlepool")])) == default
+    assert default.read_text().splitlines() == [HEADER, "E06000001,Hartlepool" + "," * (len(COLUMNS) - 2)]
+
+
+def test_read_dataset_reads_the_default_file() -> None:
+    df = dataset.read_dataset()
+    assert df.loc[df["ons_code"] == "E06000014", "assessment_id"].tolist() == ["york-1225"]
+
+
+def test_a_missing_file_says_how_to_restore_it(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as err:
+        dataset.read_dataset(tmp_path / "none.csv")
+    assert (err.value.file, err.value.problem) == (str(tmp_path / "none.csv"), "file not found")
+    assert err.value.fix == "restore it with `git checkout data/cqc`"
+
+
+def test_missing_columns_are_named(tmp_path: Path) -> None:
+    path = _write(tmp_path, [_row("E06000001", "Hartlepool")],
+                  [c for c in COLUMNS if c not in ("evidence_url", "notes")])  # fmt: skip
+    with pytest.raises(InputError) as err:
+        dataset.read_dataset(path)
+    assert err.value.problem == "columns ['evidence_url', 'notes'] are missing"
+    assert err.value.fix == f"the columns are {COLUMNS}"
+
+
+@pytest.mark.parametrize(
+    ("values", "column", "problem"),
+    [({"evidence_basis": "a blog"}, "evidence_basis",
+      "evidence basis 'a blog' is not one of " + str(list(dataset.BASES))),
+     ({"overall_rating": "Good"}, "evidence_basis", "York has a rating or scores but no evidence_basis"),
+     ({"overall_score_pct": "64", "evidence_basis": "CQC page"}, "evidence_url",
+      "York has a rating or scores but no evidence_url"),
+     ({"qs9_learning_improvement_innovation": "2", "evidence_basis": "CQC page", "evidence_url": "https://e"},
+      "retrieved", "York has a rating or scores but no retrieved"),
+     (RATED | {"retrieved": "2026"}, "retrieved", "retrieved '2026' is not a date"),
+     (RATED | {"retrieved": "22/11/2026"}, "retrieved", "retrieved '22/11/2026' is not a date"),
+     (RATED | {"retrieved": "2026-11-2"}, "retrieved", "retrieved '2026-11-2' is not a date"),
+     (RATED | {"retrieved": "2026-11-22x"}, "retrieved", "retrieved '2026-11-22x' is not a date"),
+     ({"retrieved": "x2026-11"}, "retrieved", "retrieved 'x2026-11' is not a date")],
+)  # fmt: skip
+def test_evidence_errors_name_row_and_column(tmp_path: Path, values: dict, column: str, problem: str) -> None:
+    path = _write(tmp_path, [_row("E06000001", "Hartlepool"), _row("E06000014", "York", **values)])
+    with pytest.raises(InputError) as err:
+        dataset.read_dataset(path)
+    assert (err.value.row, err.value.column, err.value.problem) == (3, column, problem)
+    fixes = {"evidence_basis": "use one of those words", "retrieved": "write YYYY-MM-DD"}
+    if "has a rating" in problem:
+        assert err.value.fix == ("say where the values come from: evidence_basis, evidence_url and retrieved "
+                                 "date")  # fmt: skip
+    else:
+        assert err.value.fix == fixes[column]
+
+
+@pytest.mark.parametrize(
+    "values",
+    [{}, {"notes": "not yet assessed", "status": "not_yet_published"}, RATED, RATED | {"retrieved": "2026-11"},
+     {"evidence_basis": "unverified scan"}, {"overall_rating": "Good"} | {k: v for k, v in RATED.items()
+                                                                         if k != "overall_rating"}],
+)  # fmt: skip
+def test_rows_that_pass_the_evidence_check(tmp_path: Path, values: dict) -> None:
+    path = _write(tmp_path, [_row("E06000014", "York", **values)])
+    assert dataset.read_dataset(path).iloc[0].to_dict() == _row("E06000014", "York", **values)
+
+
+# --- seeding from the mirror's compiled tables (small copies written here) --------------------------
+
+MIRROR_COLUMNS = ["ons_code", "la_name", "region", "la_type", "status", "overall_rating", "rating_source",
+                  "overall_score_pct", "score_basis", *QS, "theme_working_with_people_mean",
+                  "theme_providing_support_mean", "theme_ensuring_safety_mean", "theme_leadership_mean",
+                  "publication_date", "publication_date_precision", "report_url", "source", "source_detail",
+                  "notes"]  # fmt: skip
+
+
+def _mirror_row(code: str, name: str, **values: str) -> dict[str, str]:
+    return dict.fromkeys(MIRROR_COLUMNS, "") | {"ons_code": code, "la_name": name, "region": "R"} | values
+
+
+BARNET = _mirror_row("E09000003", "Barnet", status="published_full_scores", overall_rating="Good",
+                     overall_score_pct="64", publication_date="2025-01", report_url=REPORTS + "barnet-0125",
+                     source="bongo-twisty", source_detail="static/reports/cqc_league_tables.html (masterTable)")
+YORK_WEB = _mirror_row("E06000014", "York", status="published_rating_only", overall_rating="Requires improvement",
+                       rating_source="stated (council release)", publication_date="2025-12", source="web pages",
+                       source_detail="https://www.york.gov.uk/news/x then https://y")
+YORK_CQC = _mirror_row("E06000014", "York", status="published_full_scores", overall_rating="Requires improvement",
+                       overall_score_pct="39", publication_date="2025-12-05", report_url=REPORTS + "york-1225",
+                       source="CQC report page", source_detail=REPORTS + "york-1225/summary")
+HARTLEPOOL = _mirror_row("E06000001", "Hartlepool", status="not_yet_published")
+
+
+def _mirror(tmp_path: Path, base: list[dict], additions: list[dict] | None = None) -> Path:
+    (tmp_path / "cqc").mkdir()
+    pd.DataFrame(base, columns=MIRROR_COLUMNS).to_csv(tmp_path / "cqc" / "la_assessments.csv", index=False)
+    if additions is not None:
+        pd.DataFrame(additions, columns=MIRROR_COLUMNS).to_csv(
+            tmp_path / "cqc" / "la_assessments_additions.csv", index=False)  # fmt: skip
+    return tmp_path
+
+
+def _seeded(mirror_row: dict[str, str], aid: str, basis: str, url: str, retrieved: str) -> dict[str, str]:
+    """The dataset row a mirror row becomes, written out column by column."""
+    row = {c: mirror_row[c] for c in COLUMNS if c in mirror_row}
+    return row | {"assessment_id": aid, "evidence_basis": basis, "evidence_url": url, "retrieved": retrieved}
+
+
+def test_seed_without_additions(tmp_path: Path) -> None:
+    seeded = dataset.seed_from_mirror(_mirror(tmp_path, [BARNET, YORK_WEB, HARTLEPOOL]))
+    assert list(seeded.columns) == COLUMNS and list(seeded.index) == [0, 1, 2]
+    assert seeded.to_dict("records") == [
+        _seeded(BARNET, "barnet-0125", "third-party table", dataset.BONGO_URL, "2026-11-22"),
+        _seeded(YORK_WEB, "", "council release", YORK_WEB["source_detail"], "2026-11-22"),
+        _seeded(HARTLEPOOL, "", "", "", ""),  # nothing published: no evidence, no date
+    ]
+
+
+def test_an_addition_replaces_its_authoritys_row_in_place(tmp_path: Path) -> None:
+    seeded = dataset.seed_from_mirror(_mirror(tmp_path, [BARNET, YORK_WEB, HARTLEPOOL], [YORK_CQC]))
+    assert list(seeded.index) == [0, 1, 2]
+    assert seeded.to_dict("records") == [
+        _seeded(BARNET, "barnet-0125", "third-party table", dataset.BONGO_URL, "2026-11-22"),
+        _seeded(YORK_CQC, "york-1225", "CQC page", REPORTS + "york-1225/summary", "2026-12"),
+        _seeded(HARTLEPOOL, "", "", "", ""),
+    ]
+
+
+@pytest.mark.parametrize(("base", "n"), [([BARNET, HARTLEPOOL], 0), ([YORK_WEB, BARNET, YORK_WEB], 2)])
+def test_an_addition_must_match_exactly_one_row(tmp_path: Path, base: list[dict], n: int) -> None:
+    mirror = _mirror(tmp_path, base, [YORK_CQC])
+    with pytest.raises(InputError) as err:
+        dataset.seed_from_mirror(mirror)
+    assert err.value.file == str(mirror / "cqc" / "la_assessments_additions.csv")
+    assert err.value.problem == f"E06000014 has {n} rows in la_assessments.csv, expected 1"
+    assert err.value.fix == "an addition supersedes exactly one row of the same authority"
+    assert err.value.column == "ons_code"
+
+
+# --- merging a proposal ----------------------------------------------------------------------------
+
+
+def _frame(*rows: dict[str, str]) -> pd.DataFrame:
+    return pd.DataFrame(list(rows), columns=COLUMNS)
+
+
+def _ids(df: pd.DataFrame) -> list[tuple[str, str, str]]:
+    return list(zip(df["ons_code"], df["assessment_id"], df["publication_date"], strict=True))
+
+
+YORK_OLD = _row("E06000014", "York", "", "2025-12", **RATED)
+BARNET_ROW = _row("E09000003", "Barnet", "barnet-0125", "2025-01", **RATED)
+HART = _row("E06000001", "Hartlepool")
+CURRENT = (YORK_OLD, BARNET_ROW, HART)
+
+
+@pytest.mark.parametrize(
+    ("proposed", "after"),
+    [  # the CQC page of York's assessment replaces its address-less row, in place
+     (_row("E06000014", "York", "york-1225", "2025-12-05"),
+      [("E06000014", "york-1225", "2025-12-05"), ("E09000003", "barnet-0125", "2025-01"), ("E06000001", "", "")]),
+     # the same date counts as the same assessment
+     (_row("E06000014", "York", "york-1225", "2025-12"),
+      [("E06000014", "york-1225", "2025-12"), ("E09000003", "barnet-0125", "2025-01"), ("E06000001", "", "")]),
+     # a page published before the address-less row is another (older) assessment: added after York's rows
+     (_row("E06000014", "York", "york-1125", "2025-11-30"),
+      [("E06000014", "", "2025-12"), ("E06000014", "york-1125", "2025-11-30"),
+       ("E09000003", "barnet-0125", "2025-01"), ("E06000001", "", "")]),
+     # the same report read again replaces its row; a new report is added after the authority's rows
+     (_row("E09000003", "Barnet", "barnet-0125", "2025-01", notes="re-read"),
+      [("E06000014", "", "2025-12"), ("E09000003", "barnet-0125", "2025-01"), ("E06000001", "", "")]),
+     (_row("E09000003", "Barnet", "barnet-0626", "2026-06"),
+      [("E06000014", "", "2025-12"), ("E09000003", "barnet-0125", "2025-01"),
+       ("E09000003", "barnet-0626", "2026-06"), ("E06000001", "", "")]),
+     # an authority without a row is added at the end
+     (_row("E06000002", "Middlesbrough", "middlesbrough-0626", "2026-06"),
+      [("E06000014", "", "2025-12"), ("E09000003", "barnet-0125", "2025-01"), ("E06000001", "", ""),
+       ("E06000002", "middlesbrough-0626", "2026-06")]),
+     # a row without an address replaces only its own authority's address-less row
+     (_row("E06000001", "Hartlepool", notes="checked"),
+      [("E06000014", "", "2025-12"), ("E09000003", "barnet-0125", "2025-01"), ("E06000001", "", "")])],
+)  # fmt: skip
+def test_merge(proposed: dict[str, str], after: list[tuple[str, str, str]]) -> None:
+    current = _frame(*CURRENT)
+    before = current.copy()
+    merged = dataset.merge(current, pd.DataFrame([proposed]))
+    assert _ids(merged) == after and list(merged.index) == list(range(len(after)))
+    assert list(merged.columns) == COLUMNS
+    hit = merged[(merged["ons_code"] == proposed["ons_code"])
+                 & (merged["assessment_id"] == proposed["assessment_id"])]  # fmt: skip
+    assert hit.to_dict("records") == [proposed]  # the proposed row in full
+    pd.testing.assert_frame_equal(current, before)  # the current table is not changed
+
+
+def test_merge_replaces_several_addressless_rows_with_one() -> None:
+    """Two address-less rows of York published before the page: the first is replaced, the second goes."""
+    current = _frame(YORK_OLD, HART, _row("E06000014", "York", "", "2025", **RATED), BARNET_ROW)
+    merged = dataset.merge(current, pd.DataFrame([_row("E06000014", "York", "york-1225", "2025-12-05")]))
+    assert _ids(merged) == [("E06000014", "york-1225", "2025-12-05"), ("E06000001", "", ""),
+                            ("E09000003", "barnet-0125", "2025-01")]  # fmt: skip
+    assert list(merged.index) == [0, 1, 2]
+
+
+def test_merge_takes_the_proposal_in_any_column_order_and_several_rows() -> None:
+    proposed = pd.DataFrame([_row("E06000014", "York", "york-1225", "2025-12-05"),
+                             _row("E09000003", "Barnet", "barnet-0626", "2026-06")])[list(reversed(COLUMNS))]
+    merged = dataset.merge(_frame(*CURRENT).assign(extra="x"), proposed.assign(more="y"))
+    assert list(merged.columns) == COLUMNS
+    assert _ids(merged) == [("E06000014", "york-1225", "2025-12-05"), ("E09000003", "barnet-0125", "2025-01"),
+                            ("E09000003", "barnet-0626", "2026-06"), ("E06000001", "", "")]  # fmt: skip
+
+
+def test_latest_is_the_latest_publication_of_each_authority() -> None:
+    df = _frame(_row("E06000014", "York", "york-1126", "2026-11-10"), HART, _row("E06000014", "York", "york-1225",
+                "2025-12-05"))  # fmt: skip
+    assert _ids(dataset.latest(df)) == [("E06000014", "york-1126", "2026-11-10"), ("E06000001", "", "")]
