@@ -11,7 +11,7 @@ import pytest
 
 from lahelpers import paths
 from lahelpers.errors import InputError
-from lahelpers.ratings import dataset, parse
+from lahelpers.ratings import changes, dataset, parse
 
 MONITOR = ("https://raw.githubusercontent.com/carentspilot/cqc-monitor/"
            "e63a8a45cd43f44eef1b6a6845f8a296bd317ea9/seen_assessments.json")  # fmt: skip
@@ -726,3 +726,110 @@ def test_latest_is_the_latest_publication_of_each_authority() -> None:
     df = _frame(_row("E06000014", "York", "york-1126", "2026-11-10"), HART, _row("E06000014", "York", "york-1225",
                 "2025-12-05"))  # fmt: skip
     assert _ids(dataset.latest(df)) == [("E06000014", "york-1126", "2026-11-10"), ("E06000001", "", "")]
+
+
+# --- what changed between two versions of the table -------------------------------------------------
+
+def test_value_columns_and_their_labels() -> None:
+    assert {"overall_rating": "rating", "overall_score_pct": "overall %",
+                                     **{q: f"QS{q[2]}" for q in QS}, "publication_date": "publication date"} == changes.VALUE_COLUMNS  # fmt: skip
+
+
+def test_a_change_as_one_line() -> None:
+    assert changes.Change("changed", "E06000014", "York", "rating Good -> Outstanding").text() == (
+        "York (E06000014): changed: rating Good -> Outstanding")  # fmt: skip
+
+
+def test_the_addressless_row_read_from_cqcs_page_is_a_change_not_a_new_assessment() -> None:
+    before = _frame(_row("E06000014", "York", "", "2025-12", overall_rating="Requires improvement",
+                         evidence_basis="council release", evidence_url="https://e", retrieved="2026-11-22"))
+    scores = dict(zip(QS, "122121122", strict=True))
+    after = _frame(_row("E06000014", "York", "york-1225", "2025-12-05", overall_rating="Requires improvement",
+                        overall_score_pct="39", evidence_basis="CQC page", evidence_url="https://c",
+                        retrieved="2026-12-03", **scores))  # fmt: skip
+    found = changes.compare(before, after)
+    assert found == [
+        changes.Change("changed", "E06000014", "York",
+                       "overall % blank -> 39; QS1 blank -> 1; QS2 blank -> 2; QS3 blank -> 2; QS4 blank -> 1; "
+                       "QS5 blank -> 2; QS6 blank -> 1; QS7 blank -> 1; QS8 blank -> 2; QS9 blank -> 2; "
+                       "publication date 2025-12 -> 2025-12-05"),
+        changes.Change("gains CQC evidence", "E06000014", "York", "was council release"),
+    ]  # fmt: skip
+    assert changes.compare(after, after) == []
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "found"),
+    [  # a later report of an authority that had one
+     ([BARNET_ROW], [BARNET_ROW, _row("E09000003", "Barnet", "barnet-0626", "2026-06",
+                                      **RATED | {"overall_score_pct": "70"})],
+      [("new assessment", "barnet-0626: Good, 70%")]),
+     # a first report of an authority with no rating: no rating, no % said as such
+     ([HART], [_row("E06000001", "Hartlepool", "hartlepool-0626", "2026-06")],
+      [("new assessment", "hartlepool-0626: no rating")]),
+     ([], [_row("E06000001", "Hartlepool", "hartlepool-0626", "2026-06", overall_score_pct="50")],
+      [("new assessment", "hartlepool-0626: no rating, 50%")]),
+     # values changed in place; a blank value said as "blank"; evidence that is already a CQC page is no news
+     ([_row("E09000003", "Barnet", "barnet-0125", "2025-01", **RATED | {"evidence_basis": "CQC page"})],
+      [_row("E09000003", "Barnet", "barnet-0125", "", **RATED | {"overall_rating": "Outstanding",
+                                                                  "evidence_basis": "CQC page"})],
+      [("changed", "rating Good -> Outstanding; publication date 2025-01 -> blank")]),
+     # a row gaining a CQC page with no evidence before
+     ([HART], [_row("E06000001", "Hartlepool", evidence_basis="CQC page")], [("gains CQC evidence", "was no evidence")]),
+     ([], [_row("E06000001", "Hartlepool", overall_rating="Good", evidence_basis="CQC page")],
+      [("changed", "rating blank -> Good"), ("gains CQC evidence", "was no evidence")]),
+     # only the latest assessment of each counts: an older report added later changes nothing
+     ([BARNET_ROW], [BARNET_ROW, _row("E09000003", "Barnet", "barnet-0124", "2024-01", **RATED)], []),
+     ([HART, BARNET_ROW], [HART, BARNET_ROW], [])],
+)  # fmt: skip
+def test_compare(before: list[dict], after: list[dict], found: list[tuple[str, str]]) -> None:
+    got = changes.compare(_frame(*before), _frame(*after))
+    assert [(c.kind, c.detail) for c in got] == found
+    assert all((c.code, c.name) == (after[-1]["ons_code"], after[-1]["la_name"]) for c in got)
+
+
+def test_compare_lists_authorities_in_the_tables_order() -> None:
+    after = _frame(_row("E06000001", "Hartlepool", notes="x", overall_rating="Good"), BARNET_ROW)
+    got = changes.compare(_frame(BARNET_ROW), after)
+    assert [(c.kind, c.code) for c in got] == [("changed", "E06000001")]
+
+
+def test_values_read_as_text() -> None:
+    assert [changes._value(v) for v in (None, float("nan"), pd.NA, "", "nan", 39, 2.0)] == [
+        "", "", "", "", "nan", "39", "2.0"]  # fmt: skip
+
+
+def test_markdown_report() -> None:
+    found = [changes.Change("changed", "E06000014", "York", "rating Good -> Outstanding"),
+             changes.Change("new assessment", "E06000001", "Hartlepool", "hartlepool-0626: Good, 70%"),
+             changes.Change("gains CQC evidence", "E06000014", "York", "was news report"),
+             changes.Change("new assessment", "E09000003", "Barnet", "barnet-0626: Good")]  # fmt: skip
+    assert changes.markdown(found, [("https://x/a", "HTTP 404"), ("https://x/b", "Timeout")]) == (
+        "# Ratings refresh: change report\n\n\n"
+        "## new assessment (2)\n\n"
+        "- Hartlepool (E06000001): hartlepool-0626: Good, 70%\n- Barnet (E09000003): barnet-0626: Good\n\n"
+        "## changed (1)\n\n- York (E06000014): rating Good -> Outstanding\n\n"
+        "## gains CQC evidence (1)\n\n- York (E06000014): was news report\n\n"
+        "## pages not read (2): nothing written for them\n\n- https://x/a: HTTP 404\n- https://x/b: Timeout\n"
+    )  # fmt: skip
+    assert changes.markdown([]) == "# Ratings refresh: change report\n\nNo change to the ratings table.\n"
+    assert changes.markdown([], []) == changes.markdown([])
+    assert changes.markdown([changes.Change("new data", "x", "x", "y")]) == "# Ratings refresh: change report\n\n"
+
+
+def test_input_changes() -> None:
+    before = {"sources": {"a": {"actual_sha256": "1", "vintage": "2024"}, "b": {"actual_sha256": "2", "vintage": "v"},
+                          "c": {"actual_sha256": "3", "vintage": "2025"}, "gone": {"actual_sha256": "9"}}}
+    after = {"sources": {"c": {"actual_sha256": "3", "vintage": "2025"}, "b": {"actual_sha256": "2b", "vintage": "v"},
+                         "a": {"actual_sha256": "1a", "vintage": "2025"}, "new": {"actual_sha256": "4",
+                                                                                  "vintage": "2026"}}}  # fmt: skip
+    assert [(c.kind, c.code, c.name, c.detail) for c in changes.input_changes(before, after)] == [
+        ("new data", "a", "a", "vintage 2024 -> 2025"), ("new data", "b", "b", "new version of the file"),
+        ("new data", "new", "new", "new input (2026)")]  # fmt: skip
+    assert [c.detail for c in changes.input_changes({}, {"sources": {"n": {}}})] == ["new input ()"]
+    assert [c.detail for c in changes.input_changes({"sources": None}, {"sources": {"n": {"vintage": "x"}}})] == [
+        "new input (x)"]  # fmt: skip
+    assert changes.input_changes(before, {"sources": None}) == changes.input_changes(before, {}) == []
+    assert [c.detail for c in changes.input_changes({"sources": {"n": {"actual_sha256": "1"}}},
+                                                    {"sources": {"n": {"actual_sha256": "2"}}})] == [
+        "new version of the file"]  # fmt: skip
