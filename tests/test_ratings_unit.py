@@ -11,7 +11,7 @@ import pytest
 
 from lahelpers import paths
 from lahelpers.errors import InputError
-from lahelpers.ratings import changes, dataset, parse
+from lahelpers.ratings import changes, cli_support, dataset, parse
 
 MONITOR = ("https://raw.githubusercontent.com/carentspilot/cqc-monitor/"
            "e63a8a45cd43f44eef1b6a6845f8a296bd317ea9/seen_assessments.json")  # fmt: skip
@@ -833,3 +833,97 @@ def test_input_changes() -> None:
     assert [c.detail for c in changes.input_changes({"sources": {"n": {"actual_sha256": "1"}}},
                                                     {"sources": {"n": {"actual_sha256": "2"}}})] == [
         "new version of the file"]  # fmt: skip
+
+
+# --- the `lahelpers ratings` commands' helpers ---------------------------------------------------
+
+
+def test_parse_files_writes_csv_and_one_error_per_page_not_read(tmp_path: Path) -> None:
+    good, bad, binary = tmp_path / "york.txt", tmp_path / "bad.txt", tmp_path / "bin.html"
+    good.write_text(SUMMARY, encoding="utf-8")
+    bad.write_text(_page("Safeguarding\n", "Safeguard\n"), encoding="utf-8")
+    binary.write_bytes(b"\xff\xfe\x00<p>")
+    missing = tmp_path / "none.html"
+    text, errors = cli_support.parse_files([good, bad, missing, binary, good], url=YORK_URL + "/summary")
+    row = f"E06000014,York,Requires improvement,39,1,2,2,1,2,1,1,2,2,2025-12-05,{YORK_URL}"
+    assert text == ",".join(parse.CSV_COLUMNS) + "\n" + row + "\n" + row + "\n"
+    assert errors[0] == f"{bad}: unknown quality statement 'Safeguard' (CQC changed the layout?)"
+    assert errors[1].startswith(f"{missing}: cannot be read (FileNotFoundError: ")
+    assert errors[2].startswith(f"{binary}: cannot be read (UnicodeDecodeError: ") and len(errors) == 3
+    assert cli_support.parse_files([]) == (",".join(parse.CSV_COLUMNS) + "\n", [])
+    assert cli_support.parse_files([good])[0].endswith(",2025-12-05,\n")  # no address given, none in the text
+
+
+def test_the_commands_folders_follow_lahelpers_data(_scratch_dataset: Path) -> None:
+    assert cli_support.proposed_dir() == _scratch_dataset / "cqc" / "proposed"
+    assert cli_support.cache_dir() == _scratch_dataset / "cache" / "cqc-pages"
+
+
+def test_check_summarises_the_table(_scratch_dataset: Path) -> None:
+    path = _scratch_dataset / "cqc" / "assessments.csv"
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert raw["ons_code"].nunique() == len(raw) == 153  # one row each, so every row is the latest
+    rated = int((raw["overall_rating"] != "").sum())
+    full = int((raw[QS] != "").all(axis=1).sum())
+    assert 0 < full < rated < 153
+    assert cli_support.check() == (f"{path}: 153 rows, 153 authorities, {rated} rated ({full} with all 9 scores); "
+                                   "evidence and CQC's rules check out")  # fmt: skip
+
+
+def test_apply_merges_writes_and_reports(_scratch_dataset: Path, tmp_path: Path) -> None:
+    path = _scratch_dataset / "cqc" / "assessments.csv"
+    before = path.read_text().splitlines()
+    york_line = next(ln for ln in before if ln.startswith("E06000014,"))
+    new = _row("E06000014", "York", "york-1126", "2026-11-10", status="published_full_scores",
+               overall_rating="Good", overall_score_pct="75", publication_date_precision="day",
+               source="CQC report page", evidence_basis="CQC page", evidence_url=REPORTS + "york-1126/summary",
+               retrieved="2026-11-12", **dict.fromkeys(QS, "3"))  # fmt: skip
+    proposal = dataset.write_dataset(pd.DataFrame([new]), tmp_path / "proposed.csv")
+    new_line = proposal.read_text().splitlines()[1]
+    report = cli_support.apply(proposal)
+    after = path.read_text().splitlines()
+    assert after == [*before[: before.index(york_line) + 1], new_line, *before[before.index(york_line) + 1:]]
+    assert report.startswith("# Ratings refresh: change report\n\n\n## new assessment (1)\n\n"
+                             "- York (E06000014): york-1126: Good, 75%\n")  # fmt: skip
+    assert f"\nwrote {path}; review with `git diff {path}` and commit it\n\n" in report
+    assert "--- assessments.csv (before)\n+++ assessments.csv (after)\n" in report
+    assert f"\n {york_line}\n+{new_line}\n" in report
+
+
+def test_apply_reads_the_default_proposal(_scratch_dataset: Path) -> None:
+    with pytest.raises(InputError) as err:
+        cli_support.apply()
+    assert err.value.file == str(_scratch_dataset / "cqc" / "proposed" / "proposed.csv")
+    assert (err.value.problem, err.value.fix) == ("no proposal to apply", "run `lahelpers ratings refresh` first")
+
+
+def test_apply_leaves_the_table_alone_when_the_merge_breaks_the_rules(_scratch_dataset: Path, tmp_path: Path) -> None:
+    path = _scratch_dataset / "cqc" / "assessments.csv"
+    before = path.read_bytes()
+    bad = _row("E06000014", "York", "york-1126", "2026-11-10", status="published_full_scores",
+               overall_rating="Outstanding", overall_score_pct="75", publication_date_precision="day",
+               source="CQC report page", evidence_basis="CQC page", evidence_url="https://e", retrieved="2026-11-12",
+               **dict.fromkeys(QS, "3"))  # fmt: skip
+    with pytest.raises(InputError, match="rating 'Outstanding' is outside its band: 75% is 'Good'"):
+        cli_support.apply(dataset.write_dataset(pd.DataFrame([bad]), tmp_path / "p.csv"))
+    assert path.read_bytes() == before
+
+
+def test_seed_writes_or_compares(_scratch_dataset: Path, tmp_path: Path) -> None:
+    mirror = _mirror(tmp_path, [BARNET, YORK_WEB, HARTLEPOOL], [YORK_CQC])
+    path = _scratch_dataset / "cqc" / "assessments.csv"
+    assert cli_support.seed(mirror, write=True) == f"wrote {path} (3 rows)"
+    assert pd.read_csv(path, dtype=str, keep_default_na=False)["assessment_id"].tolist() == ["barnet-0125",
+                                                                                            "york-1225", ""]
+    assert cli_support.seed(mirror, write=False) == "the dataset's latest rows equal the seed from the mirror"
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    df.loc[2, ["overall_rating", "evidence_basis", "evidence_url", "retrieved"]] = ["Good", "news report", "u",
+                                                                                   "2026-12"]  # fmt: skip
+    df.to_csv(path, index=False)
+    assert cli_support.seed(mirror, write=False) == (
+        "changes since the seed:\nHartlepool (E06000001): changed: rating blank -> Good")  # fmt: skip
+    path.unlink()
+    with pytest.raises(InputError) as err:
+        cli_support.seed(mirror, write=False)
+    assert (err.value.file, err.value.problem) == (str(path), "file not found")
+    assert err.value.fix == "run `lahelpers ratings seed --mirror DIR --write`"
