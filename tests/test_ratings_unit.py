@@ -37,7 +37,12 @@ def _scratch_dataset(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyte
       "https://a/b"),
      ('<head><link rel="canonical"><meta property="og:url" content="https://c/d"></head>', "https://c/d"),
      ('<head><link rel="stylesheet" href="https://s/t"><meta property="og:title" content="T"></head>', ""),
-     ('<head><meta property="og:url"></head>', "")],
+     ('<head><meta property="og:url"></head>', ""),
+     # only a <link> or a <meta> tag counts, not another tag carrying the same attribute
+     ('<body><a rel="canonical" href="https://wrong"></a><link rel="canonical" href="https://a/b"></body>',
+      "https://a/b"),
+     ('<body><span property="og:url" content="https://wrong"></span><meta property="og:url" content="https://c/d">'
+      "</body>", "https://c/d")],
 )  # fmt: skip
 def test_canonical_url(content: str, url: str) -> None:
     assert parse.canonical_url(content) == url
