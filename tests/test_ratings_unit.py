@@ -932,3 +932,125 @@ def test_seed_writes_or_compares(_scratch_dataset: Path, tmp_path: Path) -> None
         cli_support.seed(mirror, write=False)
     assert (err.value.file, err.value.problem) == (str(path), "file not found")
     assert err.value.fix == "run `lahelpers ratings seed --mirror DIR --write`"
+
+
+# --- tests for the survivors of the first mutation run (benchmarks/mutation.py) ---------------------
+
+
+def test_compare_goes_on_after_a_new_assessment() -> None:
+    """A new assessment of one authority does not hide the changes of the authorities after it."""
+    after = [BARNET_ROW, _row("E09000003", "Barnet", "barnet-0626", "2026-06", **RATED),
+             _row("E06000001", "Hartlepool", overall_rating="Good", evidence_basis="CQC page")]  # fmt: skip
+    got = changes.compare(_frame(BARNET_ROW, HART), _frame(*after))
+    assert [(c.kind, c.code) for c in got] == [("new assessment", "E09000003"), ("changed", "E06000001"),
+                                               ("gains CQC evidence", "E06000001")]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("values", "column"),
+    [({"evidence_basis": "a blog"}, "evidence_basis"), ({"overall_rating": "Good"}, "evidence_basis"),
+     (RATED | {"retrieved": "2026"}, "retrieved")],
+)  # fmt: skip
+def test_evidence_errors_name_the_file(tmp_path: Path, values: dict, column: str) -> None:
+    path = _write(tmp_path, [_row("E06000014", "York", **values)])
+    with pytest.raises(InputError) as err:
+        dataset.read_dataset(path)
+    assert (err.value.file, err.value.column) == (str(path), column)
+
+
+def test_missing_columns_name_the_file(tmp_path: Path) -> None:
+    path = _write(tmp_path, [_row("E06000001", "Hartlepool")], COLUMNS[:-1])
+    with pytest.raises(InputError) as err:
+        dataset.read_dataset(path)
+    assert err.value.file == str(path)
+
+
+def test_a_monitor_row_without_the_catalogues_address_has_none(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(dataset.catalogue, "source", lambda sid: type("S", (), {"url": None})())
+    assert dataset.seed_evidence_url({"source": "carentspilot/cqc-monitor"}) == ""
+
+
+def test_unix_line_ends_whatever_the_platforms(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The writer and apply's diff use "\\n" even where the platform's line end is "\\r\\n" (Windows)."""
+    monkeypatch.setattr("os.linesep", "\r\n")
+    path = dataset.write_dataset(pd.DataFrame([_row("E06000001", "Hartlepool")]), tmp_path / "a.csv")
+    assert b"\r" not in path.read_bytes()
+    assert all(ln.endswith("\n") and not ln.endswith("\r\n") for ln in cli_support._csv_text(_frame(HART, HART)))
+    assert len(cli_support._csv_text(_frame(HART, HART))) == 3
+
+
+def test_seed_lists_every_change_on_its_own_line(_scratch_dataset: Path, tmp_path: Path) -> None:
+    mirror = _mirror(tmp_path, [BARNET, YORK_WEB, HARTLEPOOL], [YORK_CQC])
+    path = _scratch_dataset / "cqc" / "assessments.csv"
+    cli_support.seed(mirror, write=True)
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    df.loc[0, "overall_rating"] = "Outstanding"
+    df.loc[2, ["overall_rating", "evidence_basis", "evidence_url", "retrieved"]] = ["Good", "news report", "u", "2026-12"]
+    df.to_csv(path, index=False)
+    assert cli_support.seed(mirror, write=False) == (
+        "changes since the seed:\nBarnet (E09000003): changed: rating Good -> Outstanding\n"
+        "Hartlepool (E06000001): changed: rating blank -> Good")  # fmt: skip
+
+
+def _stub_refresh(monkeypatch: pytest.MonkeyPatch, proposed: list[dict], failures: list) -> dict:
+    """cli_support.refresh with CQC's site replaced by a result written here; returns what it was given."""
+    from lahelpers.ratings import refresh as refresher
+
+    seen: dict = {}
+
+    def fake(client: object, base_url: str) -> object:
+        seen.update(client=client, base_url=base_url)
+        return refresher.RefreshResult(pd.DataFrame(proposed, columns=COLUMNS), [], failures, listed=2)
+
+    monkeypatch.setattr(refresher, "refresh", fake)
+    return seen
+
+
+YORK_1126 = _row("E06000014", "York", "york-1126", "2026-11-10", status="published_full_scores",
+                 overall_rating="Good", overall_score_pct="75", publication_date_precision="day",
+                 source="CQC report page", evidence_basis="CQC page", evidence_url=REPORTS + "york-1126/summary",
+                 retrieved="2026-11-12", **dict.fromkeys(QS, "3"))  # fmt: skip
+
+
+def _head(proposed: int, failures: int) -> str:
+    return (f"Reports listed: 2; unchanged: 0; proposed rows: {proposed}; pages not read: {failures}; requests: 0\n\n"
+            "# Ratings refresh: change report\n\n")  # fmt: skip
+
+
+def test_refresh_proposes_and_does_not_apply_unless_told(
+    monkeypatch: pytest.MonkeyPatch, _scratch_dataset: Path, tmp_path: Path
+) -> None:
+    seen = _stub_refresh(monkeypatch, [YORK_1126], [])
+    table = _scratch_dataset / "cqc" / "assessments.csv"
+    before = table.read_bytes()
+    message, ok = cli_support.refresh(None, tmp_path / "out", 0.25, apply_now=False)
+    assert ok and table.read_bytes() == before
+    assert message == (_head(1, 0) + "No change to the ratings table.\n"
+                       f"\nproposal: {tmp_path / 'out' / 'proposed.csv'}\nreport: {tmp_path / 'out' / 'changes.md'}\n"
+                       "review them, then: lahelpers ratings apply\n")  # fmt: skip
+    assert seen["base_url"] == "https://www.cqc.org.uk"
+    assert (seen["client"].pause, seen["client"].cache_dir) == (0.25, _scratch_dataset / "cache" / "cqc-pages")
+
+
+def test_refresh_with_apply_writes_the_table(monkeypatch: pytest.MonkeyPatch, _scratch_dataset: Path) -> None:
+    seen = _stub_refresh(monkeypatch, [YORK_1126], [("https://x/a", "HTTP 404")])
+    table = _scratch_dataset / "cqc" / "assessments.csv"
+    message, ok = cli_support.refresh("http://127.0.0.1:9", None, 0, apply_now=True)
+    out = _scratch_dataset / "cqc" / "proposed"
+    assert not ok and seen["base_url"] == "http://127.0.0.1:9"
+    assert message.startswith(_head(1, 1))
+    assert (f"\nproposal: {out / 'proposed.csv'}\nreport: {out / 'changes.md'}\n\n# Ratings refresh: change report\n\n\n"
+            "## new assessment (1)\n\n- York (E06000014): york-1126: Good, 75%\n") in message  # fmt: skip
+    assert "review them" not in message
+    assert dataset.read_dataset(table)["assessment_id"].tolist().count("york-1126") == 1
+
+
+def test_refresh_with_nothing_proposed_applies_nothing(monkeypatch: pytest.MonkeyPatch, _scratch_dataset: Path,
+                                                       tmp_path: Path) -> None:  # fmt: skip
+    _stub_refresh(monkeypatch, [], [])
+    table = _scratch_dataset / "cqc" / "assessments.csv"
+    before = table.read_bytes()
+    message, ok = cli_support.refresh(None, tmp_path, 1, apply_now=True)
+    assert ok and table.read_bytes() == before
+    assert message == (_head(0, 0) + "No change to the ratings table.\n"
+                       f"\nproposal: {tmp_path / 'proposed.csv'}\nreport: {tmp_path / 'changes.md'}\n")  # fmt: skip
