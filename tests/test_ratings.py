@@ -28,6 +28,17 @@ REPORTS = "/care-services/local-authority-assessment-reports"
 YORK_SCORES = {"qs1": 1, "qs2": 2, "qs3": 2, "qs4": 1, "qs5": 2, "qs6": 1, "qs7": 1, "qs8": 2, "qs9": 2}
 
 
+@pytest.fixture(autouse=True)
+def _scratch_dataset(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test here reads and writes a fresh copy of ``data/cqc`` (``LAHELPERS_DATA``), never the
+    repository's: a broken writer (a bug, or a mutant under benchmarks/mutation.py) then fails its own
+    test instead of corrupting the dataset that every later test reads."""
+    data = tmp_path_factory.mktemp("repo_data")
+    shutil.copytree(paths.repo_data_dir() / "cqc", data / "cqc", ignore=shutil.ignore_patterns("proposed"))
+    monkeypatch.setenv("LAHELPERS_DATA", str(data))
+    return data
+
+
 # --- parse: the real archived pages -------------------------------------------------------------
 
 
