@@ -17,7 +17,7 @@ def _topology(rows: list[dict], obj: str = "authorities") -> str:
                        "arcs": [[[0, 0], [1, 0], [0, 1], [-1, -1]]]})
 
 
-def test_a_scatter_with_a_fitted_line_gives_its_points_not_the_line():
+def test_a_scatter_with_a_fitted_line_gives_its_points_not_the_line(built):
     points = pd.DataFrame({"name": ["A", "B"], "imd2025_score": [10.5, 20.25], "overall_pct": [60.0, 70.0]})
     line = pd.DataFrame({"x": [1.0, 2.0, 3.0], "fit": [1.0, 2.0, 3.0], "ci_low": [0, 1, 2], "ci_high": [2, 3, 4]})
     chart = alt.layer(alt.Chart(points).mark_point().encode(x="imd2025_score:Q", y="overall_pct:Q"),
@@ -37,7 +37,7 @@ def test_label_text_and_placement_helpers_are_left_out():
     assert fields == ["rating_label", "n", "pct"]
 
 
-def test_maps_give_their_authorities_properties_without_geometry_and_side_by_side_maps_merge():
+def test_maps_give_their_authorities_properties_without_geometry_and_side_by_side_maps_merge(built):
     a = _topology([{"code": "E1", "name": "A", "value": 1.5}, {"code": "E2", "name": "B", "value": 2.5}])
     b = _topology([{"code": "E1", "name": "A", "value": 7}, {"code": "E2", "name": "B", "value": 8}])
     regions = _topology([{"name": "North"}], obj="regions")
@@ -58,7 +58,7 @@ def test_maps_give_their_authorities_properties_without_geometry_and_side_by_sid
                                              "boundaries_regions"]
 
 
-def test_sources_of_fields_labels_and_headers():
+def test_sources_of_fields_labels_and_headers(built):
     assert datalinks.field_sources("qs3") == ["cqc_assessments"]
     assert datalinks.field_sources("Overall %") == ["cqc_assessments"]
     assert datalinks.field_sources("pct_rural") == ["ruc2011_lad"]

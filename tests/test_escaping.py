@@ -119,7 +119,7 @@ def test_residual_text_escapes_names(df: pd.DataFrame) -> None:
     _no_payload_elements(_soup(narrative.table(residuals.residual_table(fit)).data))
 
 
-def test_profile_tables_escape_names(df: pd.DataFrame) -> None:
+def test_profile_tables_escape_names(df: pd.DataFrame, built) -> None:
     for table in (profile.authority_table(df, "North East"), profile.peer_table(df, "North East")):
         _no_payload_elements(_soup(narrative.table(table).data))
 

@@ -73,7 +73,7 @@ def _page(df: pd.DataFrame) -> pd.DataFrame:
     return stats.family({"the test": corr, "another": other}).iloc[[0]]
 
 
-def test_clearly_only_while_the_result_is_clear() -> None:
+def test_clearly_only_while_the_result_is_clear(built) -> None:
     strong, flat = _page(_frame(1.5)), _page(_frame(0.0))
     assert wording.verdict(wording.Result.from_row(strong.iloc[0])) == wording.CLEAR
     assert wording.verdict(wording.Result.from_row(flat.iloc[0])) == wording.NONE

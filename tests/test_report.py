@@ -444,7 +444,7 @@ def test_a_table_without_data_sort_keys_is_boxed_and_captioned_but_not_sortable(
     assert report.script_hash(report._SORT_JS) not in str(soup)
 
 
-def test_every_chart_and_table_links_its_sources_and_a_csv_of_its_data(tmp_path, prov):
+def test_every_chart_and_table_links_its_sources_and_a_csv_of_its_data(tmp_path, prov, built):
     nbformat.write(_table_notebook(), tmp_path / "nb.ipynb")
     report.export_notebook(tmp_path / "nb.ipynb", tmp_path / "nb.html", prov)
     soup = BeautifulSoup((tmp_path / "nb.html").read_text(), "html.parser")

@@ -24,6 +24,7 @@ import io
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 #: Mimetype of the data :func:`lahelpers.narrative.table` attaches to a table output (the same
@@ -125,17 +126,25 @@ _HELPER_FIELDS = {"text_x", "text", "ref", "label_y", "y_text", "shape", "order"
 _ID_FIELDS = ("name", "code", "label", "outcome", "rating_label", "group", "region", "authority")
 
 
-@functools.lru_cache(maxsize=1)
 def _variables() -> dict[str, dict[str, str]]:
-    """``variables.csv`` as ``{column: {label, source_id}}`` ({} when data/processed is not built)."""
+    """``variables.csv`` as ``{column: {label, source_id}}`` ({} when data/processed is not built).
+
+    Only a file that was read is cached: an early call before the build must not leave every
+    later page of the same process without its sources.
+    """
     try:
         from lahelpers import paths
 
-        path = paths.processed_dir() / "variables.csv"
-        with path.open(encoding="utf-8", newline="") as f:
-            return {r["column"]: r for r in csv.DictReader(f)}
+        return _read_variables(paths.processed_dir() / "variables.csv")
     except (OSError, ImportError, KeyError):
         return {}
+
+
+@functools.lru_cache(maxsize=4)
+def _read_variables(path: Path) -> dict[str, dict[str, str]]:
+    """One ``variables.csv``, by column (raises OSError when it is not there: not cached)."""
+    with path.open(encoding="utf-8", newline="") as f:
+        return {r["column"]: r for r in csv.DictReader(f)}
 
 
 def _derived_rates() -> dict[str, tuple]:
