@@ -969,3 +969,21 @@ def test_ordered_logit_score_and_hessian_against_numerical_derivatives() -> None
         assert got == pytest.approx(hess, rel=1e-4, abs=1e-4) and np.array_equal(got, got.T)
     assert model.cdf(np.array([-np.inf, 0.0, 2.0, np.inf])).tolist() == pytest.approx(
         [0.0, 0.5, 1 / (1 + np.exp(-2.0)), 1.0])
+
+
+def test_bootstrap_ci_keeps_the_rest_when_at_least_90_percent_of_resamples_are_defined(monkeypatch) -> None:
+    """The rule at its edge: 9 of 10 resamples defined is enough, 8 of 10 is not. scipy's bootstrap
+    is replaced by a result whose intervals are NaN and whose distribution the test writes, so the
+    count is exact; the interval is the percentile of 1..9 by hand (1 + 0.025 * 8, 1 + 0.975 * 8)."""
+    class Result:
+        confidence_interval = (np.nan, np.nan)
+
+    nine = np.array([1.0, 2, 3, 4, 5, 6, 7, 8, 9, np.nan])
+    Result.bootstrap_distribution = nine
+    monkeypatch.setattr(stats.sps, "bootstrap", lambda *a, **k: Result())
+    lo, hi, how = stats._bootstrap_ci((np.arange(10),), None, paired=False, n_boot=10, seed=0)
+    assert (lo, hi) == pytest.approx((1.2, 8.8))
+    assert how == "percentile; 1 of 10 resamples undefined, dropped"
+    Result.bootstrap_distribution = np.where(nine == 9, np.nan, nine)  # 8 of 10
+    lo, hi, how = stats._bootstrap_ci((np.arange(10),), None, paired=False, n_boot=10, seed=0)
+    assert np.isnan(lo) and np.isnan(hi) and how == "none: no bootstrap interval around the estimate"
