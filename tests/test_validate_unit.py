@@ -317,6 +317,10 @@ def test_rating_exceptions_errors_in_full(tmp_path: Path) -> None:
     e = _exceptions_error(tmp_path, b"exceptions:\n  E09000007: a\x07b\n")  # a reader error: no mark, no problem
     assert (e.problem, e.row) == ("not valid YAML: character #x0007 is not allowed "
                                   "(special characters are not allowed)", 2)
+    # the line is counted from the start of the file (a blank first line), not from the character on
+    e = _exceptions_error(tmp_path, b"\nexceptions:\n  E09000007: a\x01b\n  E06000001: c\n  E06000002: d\n  E06000003: e\n")
+    assert (e.problem, e.row) == ("not valid YAML: character #x0001 is not allowed "
+                                  "(special characters are not allowed)", 3)
     e = _exceptions_error(tmp_path, b"exceptions:\n  E09000007: caf\xe9\n")
     assert (e.problem, e.row) == ("not UTF-8 text", None)
     e = _exceptions_error(tmp_path, "exceptions: a string\n")
