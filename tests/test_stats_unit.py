@@ -987,3 +987,46 @@ def test_bootstrap_ci_keeps_the_rest_when_at_least_90_percent_of_resamples_are_d
     Result.bootstrap_distribution = np.where(nine == 9, np.nan, nine)  # 8 of 10
     lo, hi, how = stats._bootstrap_ci((np.arange(10),), None, paired=False, n_boot=10, seed=0)
     assert np.isnan(lo) and np.isnan(hi) and how == "none: no bootstrap interval around the estimate"
+
+
+def _separated_ratings(cross: bool) -> pd.DataFrame:
+    """12 authorities rated in x's order (Requires improvement, Good, Outstanding: separated), or
+    with the 4th and 5th ratings swapped, so the ratings no longer line up with x."""
+    from lahelpers.framework import RATING_DTYPE
+
+    ratings = ["Requires improvement"] * 4 + ["Good"] * 4 + ["Outstanding"] * 4
+    if cross:
+        ratings[3], ratings[4] = ratings[4], ratings[3]
+    z = [0.3, -1.2, 0.8, 0.1, -0.5, 1.4, -0.9, 0.6, -0.2, 1.1, -1.5, 0.4]
+    return pd.DataFrame({"rating": pd.Series(ratings, dtype=RATING_DTYPE), "x": np.arange(12.0), "z": z})
+
+
+def test_a_separated_ordinal_model_reports_no_odds_ratio() -> None:
+    """Ratings in exactly x's order: the likelihood rises without limit, statsmodels stops at a
+    huge coefficient (its interval 0 to infinity as an odds ratio) and still says it converged.
+    No number is reported then, the method says why, and the sentence claims nothing."""
+    res = stats.ordinal_regression(_separated_ratings(cross=False), "rating", ["x", "z"],
+                                   labels={"x": "Deprivation", "z": "Age", "rating": "CQC rating"})
+    assert res[["estimate", "ci_low", "ci_high", "p_value", "alone_estimate", "alone_ci_low",
+                "alone_ci_high"]].loc[0].isna().all()
+    assert res["method"].iloc[0].endswith("; no finite odds ratio for Deprivation and Age (the ratings "
+                                          "line up almost perfectly with the model's measures)")
+    assert res["sentence"].iloc[0] == (
+        "Across 12 authorities, no odds ratio can be given for deprivation: the model has no finite "
+        "estimate, which happens when CQC rating lines up almost perfectly with its measures, so "
+        "nothing is said about this link.")
+    groups = wording.sort_rows(res)  # what titles and key points are made from: nothing tested
+    assert len(groups["untested"]) == 2 and not any(groups[k] for k in groups if k != "untested")
+
+
+def test_an_ordinal_model_that_is_not_separated_keeps_its_odds_ratio() -> None:
+    """The control: two ratings swapped, so x no longer orders them; the odds ratio is statsmodels'
+    own, fitted here directly on the standardised x."""
+    df = _separated_ratings(cross=True)
+    res = stats.ordinal_regression(df, "rating", ["x"]).iloc[0]
+    y = df["rating"].cat.remove_unused_categories()
+    xz = pd.DataFrame({"x": (df["x"] - df["x"].mean()) / df["x"].std(ddof=1)})
+    direct = OrderedModel(y, xz, distr="logit").fit(method="bfgs", disp=False, maxiter=2000)
+    assert res["estimate"] == pytest.approx(np.exp(direct.params["x"]), rel=1e-4)
+    assert 0 < res["ci_low"] < res["estimate"] < res["ci_high"] < np.inf
+    assert "no finite odds ratio" not in res["method"]

@@ -635,7 +635,9 @@ def ordinal_regression(
     comparable. Odds ratio > 1: higher values go with better ratings. Rows with the outcome or
     any predictor missing are dropped (counted in ``n_missing``). Outcome categories nobody has
     (e.g. no Inadequate among complete cases) are removed before fitting, and said in
-    ``method``. Returns one row per predictor; extra columns ``coef``, ``sd``,
+    ``method``. A predictor whose interval has no finite bound (the ratings separated by the
+    model's measures: :func:`_estimable`) gets no odds ratio, interval or p (NaN), and ``method``
+    and its sentence say why. Returns one row per predictor; extra columns ``coef``, ``sd``,
     ``categories``.
     """
     predictors = list(predictors)
@@ -663,14 +665,16 @@ def ordinal_regression(
         method += f"; empty categories removed: {', '.join(map(str, dropped))}"
     if not res.mle_retvals.get("converged", True):
         method += "; WARNING: optimiser did not converge"
+    if separated := [p for p in predictors if not _estimable(ci.loc[p])]:
+        method += ("; no finite odds ratio for " + wording.listing(_label(q, labels) for q in separated)
+                   + " (the ratings line up almost perfectly with the model's measures)")
     vifs = vif(x)
     rows = []
     for p in predictors:
         others = [_label(q, labels) for q in predictors if q != p]
         row = {
             "outcome": outcome, "predictor": p, "n": n, "n_missing": n_missing,
-            "estimate": float(np.exp(res.params[p])), "ci_low": float(np.exp(ci.loc[p, 0])),
-            "ci_high": float(np.exp(ci.loc[p, 1])), "p_value": float(res.pvalues[p]),
+            **_odds_ratio(res, ci, p),
             "method": method, "claim": "odds_ratio", "x_label": _label(p, labels),
             "y_label": _label(outcome, labels), "adjusted_for": wording.listing(others),
             "vif": float(vifs[p]), "collinear": wording.collinear(vifs[p]),
@@ -679,13 +683,33 @@ def ordinal_regression(
         }
         if len(predictors) > 1:  # the one-at-a-time estimate, on the same authorities
             alone = _fit_ordered(y, x[[p]])
-            a_ci = alone.conf_int(alpha=0.05)
-            row.update(alone_estimate=float(np.exp(alone.params[p])),
-                       alone_ci_low=float(np.exp(a_ci.loc[p, 0])),
-                       alone_ci_high=float(np.exp(a_ci.loc[p, 1])), alone_p=float(alone.pvalues[p]))
+            row.update({f"alone_{'p' if k == 'p_value' else k}": v for k, v in
+                        _odds_ratio(alone, alone.conf_int(alpha=0.05), p).items()})
         row["sentence"] = sentence(row)
         rows.append(row)
     return _frame(rows)
+
+
+def _estimable(ci_row: pd.Series) -> bool:
+    """Whether a fitted log odds ratio's 95% interval has finite bounds as an odds ratio.
+
+    When the ratings are separated by a predictor (every higher value has a better rating, or
+    nearly), the likelihood keeps rising as the coefficient grows: statsmodels stops somewhere
+    huge and still reports convergence, with an interval from 0 to infinity. That number is
+    an artefact of where the optimiser stopped, not an estimate, so it is not reported.
+    """
+    with np.errstate(over="ignore"):
+        odds = np.exp(np.asarray(ci_row, float))
+    return bool(np.all(np.isfinite(odds)) and np.all(odds > 0))
+
+
+def _odds_ratio(res, ci: pd.DataFrame, p: str) -> dict[str, float]:
+    """Odds ratio, its 95% interval and p for predictor ``p`` of a fitted ordered logit; all
+    NaN when the interval has no finite bound (:func:`_estimable`), so no claim is made."""
+    if not _estimable(ci.loc[p]):
+        return {"estimate": np.nan, "ci_low": np.nan, "ci_high": np.nan, "p_value": np.nan}
+    return {"estimate": float(np.exp(res.params[p])), "ci_low": float(np.exp(ci.loc[p, 0])),
+            "ci_high": float(np.exp(ci.loc[p, 1])), "p_value": float(res.pvalues[p])}
 
 
 class OrderedLogit(OrderedModel):
