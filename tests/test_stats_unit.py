@@ -1005,12 +1005,16 @@ def test_a_separated_ordinal_model_reports_no_odds_ratio() -> None:
     """Ratings in exactly x's order: the likelihood rises without limit, statsmodels stops at a
     huge coefficient (its interval 0 to infinity as an odds ratio) and still says it converged.
     No number is reported then, the method says why, and the sentence claims nothing."""
-    res = stats.ordinal_regression(_separated_ratings(cross=False), "rating", ["x", "z"],
-                                   labels={"x": "Deprivation", "z": "Age", "rating": "CQC rating"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # exp of the runaway bounds overflows quietly
+        res = stats.ordinal_regression(_separated_ratings(cross=False), "rating", ["x", "z"],
+                                       labels={"x": "Deprivation", "z": "Age", "rating": "CQC rating"})
     assert res[["estimate", "ci_low", "ci_high", "p_value", "alone_estimate", "alone_ci_low",
                 "alone_ci_high"]].loc[0].isna().all()
-    assert res["method"].iloc[0].endswith("; no finite odds ratio for Deprivation and Age (the ratings "
-                                          "line up almost perfectly with the model's measures)")
+    assert res["method"].iloc[0] == (
+        "ordered logit (statsmodels OrderedModel), predictors standardised (per 1 SD); empty categories "
+        "removed: Inadequate; no finite odds ratio for Deprivation and Age (the ratings line up almost "
+        "perfectly with the model's measures)")
     assert res["sentence"].iloc[0] == (
         "Across 12 authorities, no odds ratio can be given for deprivation: the model has no finite "
         "estimate, which happens when CQC rating lines up almost perfectly with its measures, so "
@@ -1030,3 +1034,12 @@ def test_an_ordinal_model_that_is_not_separated_keeps_its_odds_ratio() -> None:
     assert res["estimate"] == pytest.approx(np.exp(direct.params["x"]), rel=1e-4)
     assert 0 < res["ci_low"] < res["estimate"] < res["ci_high"] < np.inf
     assert "no finite odds ratio" not in res["method"]
+
+
+def test_estimable_needs_both_odds_ratio_bounds_finite_and_above_zero() -> None:
+    """Log-odds bounds -> odds-ratio bounds: (-1, 1) is (0.37, 2.72); (-800, -700) underflows to
+    (0, 0), finite but zero; (700, 800) overflows to infinity; one infinite bound is enough."""
+    assert stats._estimable(pd.Series([-1.0, 1.0]))
+    assert not stats._estimable(pd.Series([-800.0, -700.0]))
+    assert not stats._estimable(pd.Series([700.0, 800.0]))
+    assert not stats._estimable(pd.Series([0.5, np.inf]))
