@@ -120,3 +120,16 @@ def small_lookups(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
     yield install
     codes.lad_to_utla.cache_clear()
+
+
+@pytest.fixture
+def scratch_cqc_data(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh copy of ``data/cqc`` that ``LAHELPERS_DATA`` points at, returned as the data folder:
+    tests that write the ratings dataset (or a mutant under benchmarks/mutation.py that writes it by
+    mistake) change the copy, never the repository's table that every later test reads."""
+    import shutil
+
+    data = tmp_path_factory.mktemp("repo_data")
+    shutil.copytree(paths.repo_data_dir() / "cqc", data / "cqc", ignore=shutil.ignore_patterns("proposed"))
+    monkeypatch.setenv("LAHELPERS_DATA", str(data))
+    return data

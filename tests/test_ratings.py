@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import http.server
-import shutil
 import threading
 import time
 from pathlib import Path
@@ -16,7 +15,6 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from lahelpers import paths
 from lahelpers.cli import main
 from lahelpers.errors import InputError
 from lahelpers.ratings import changes, cli_support, dataset, parse, refresh
@@ -28,15 +26,8 @@ REPORTS = "/care-services/local-authority-assessment-reports"
 YORK_SCORES = {"qs1": 1, "qs2": 2, "qs3": 2, "qs4": 1, "qs5": 2, "qs6": 1, "qs7": 1, "qs8": 2, "qs9": 2}
 
 
-@pytest.fixture(autouse=True)
-def _scratch_dataset(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every test here reads and writes a fresh copy of ``data/cqc`` (``LAHELPERS_DATA``), never the
-    repository's: a broken writer (a bug, or a mutant under benchmarks/mutation.py) then fails its own
-    test instead of corrupting the dataset that every later test reads."""
-    data = tmp_path_factory.mktemp("repo_data")
-    shutil.copytree(paths.repo_data_dir() / "cqc", data / "cqc", ignore=shutil.ignore_patterns("proposed"))
-    monkeypatch.setenv("LAHELPERS_DATA", str(data))
-    return data
+# Every test here reads and writes a fresh copy of data/cqc (conftest's scratch_cqc_data).
+pytestmark = pytest.mark.usefixtures("scratch_cqc_data")
 
 
 # --- parse: the real archived pages -------------------------------------------------------------
@@ -190,24 +181,15 @@ def test_latest_is_by_date_not_by_file_order() -> None:
     assert latest.loc[latest["ons_code"] == "E06000014", "assessment_id"].item() == "york-1225"
 
 
-def test_apply_refuses_a_row_that_breaks_the_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    data = _scratch_data(tmp_path, monkeypatch)
+def test_apply_refuses_a_row_that_breaks_the_rules(scratch_cqc_data: Path, tmp_path: Path) -> None:
     df = dataset.read_dataset()
     bad = _york_reassessed(df, "2026-11-10", "Good")
     bad["overall_score_pct"] = "80"  # the nine 3s make 75
     proposal = dataset.write_dataset(pd.DataFrame([bad]), tmp_path / "proposed.csv")
-    before = (data / "cqc" / "assessments.csv").read_text()
+    before = (scratch_cqc_data / "cqc" / "assessments.csv").read_text()
     with pytest.raises(InputError, match="stated overall % 80 disagrees"):
         cli_support.apply(proposal)
-    assert (data / "cqc" / "assessments.csv").read_text() == before
-
-
-def _scratch_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of data/cqc that LAHELPERS_DATA points at, so a test can write the dataset."""
-    data = tmp_path / "data"
-    shutil.copytree(paths.repo_data_dir() / "cqc", data / "cqc", ignore=shutil.ignore_patterns("proposed"))
-    monkeypatch.setenv("LAHELPERS_DATA", str(data))
-    return data
+    assert (scratch_cqc_data / "cqc" / "assessments.csv").read_text() == before
 
 
 # --- refresh against a server on 127.0.0.1 -----------------------------------------------------
@@ -358,10 +340,9 @@ def test_retry_after_is_respected_and_capped(site, tmp_path: Path) -> None:
     assert got.status == 429 and time.monotonic() - t0 < 6
 
 
-def test_second_refresh_reads_only_what_changed(site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_second_refresh_reads_only_what_changed(scratch_cqc_data: Path, site, tmp_path: Path) -> None:
     state, base = site
     _serve_cqc(state)
-    data = _scratch_data(tmp_path, monkeypatch)
     current = _york_before_additions()
     dataset.write_dataset(current)
     result = refresh.refresh(_client(tmp_path), base, current, today="2026-12-03")
@@ -369,7 +350,7 @@ def test_second_refresh_reads_only_what_changed(site, tmp_path: Path, monkeypatc
     out = CliRunner().invoke(main, ["ratings", "apply", "--proposed", str(tmp_path / "proposed" / "proposed.csv")])
     assert out.exit_code == 0, out.output
     assert "+E06000014,York,york-1225,published_full_scores,Requires improvement" in out.output
-    york = dataset.read_dataset(data / "cqc" / "assessments.csv").set_index("ons_code").loc["E06000014"]
+    york = dataset.read_dataset(scratch_cqc_data / "cqc" / "assessments.csv").set_index("ons_code").loc["E06000014"]
     assert york["overall_score_pct"] == "39" and york["evidence_basis"] == "CQC page"
     again = refresh.refresh(_client(tmp_path), base, dataset.read_dataset(), today="2026-12-10")
     assert len(again.proposed) == 0 and again.unchanged == 1 and not again.changes
@@ -377,12 +358,11 @@ def test_second_refresh_reads_only_what_changed(site, tmp_path: Path, monkeypatc
     assert last_york.get("If-None-Match")
 
 
-def test_cli_refresh_writes_proposal_and_apply_flag(site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_refresh_writes_proposal_and_apply_flag(scratch_cqc_data: Path, site, tmp_path: Path) -> None:
     state, base = site
     _serve_cqc(state)
     del state.pages[f"{REPORTS}/yorkbad-0626/summary"]
     state.pages[REPORTS] = _listing({"york-1225": "City of York Council"})
-    data = _scratch_data(tmp_path, monkeypatch)
     dataset.write_dataset(_york_before_additions())
     out = CliRunner().invoke(
         main, ["ratings", "refresh", "--base-url", base, "--pause", "0", "--out", str(tmp_path / "p"), "--apply"]
@@ -390,7 +370,7 @@ def test_cli_refresh_writes_proposal_and_apply_flag(site, tmp_path: Path, monkey
     assert out.exit_code == 0, out.output
     assert "proposed rows: 1" in out.output and "gains CQC evidence" in out.output
     assert (tmp_path / "p" / "changes.md").read_text().count("York (E06000014)") == 2
-    york = dataset.read_dataset(data / "cqc" / "assessments.csv").set_index("ons_code").loc["E06000014"]
+    york = dataset.read_dataset(scratch_cqc_data / "cqc" / "assessments.csv").set_index("ons_code").loc["E06000014"]
     assert york["qs1_assessing_needs"] == "1" and york["evidence_basis"] == "CQC page"
 
 

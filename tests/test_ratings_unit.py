@@ -3,13 +3,11 @@ page as a CSV row, a report's id from its address, and the evidence basis and ad
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from lahelpers import paths
 from lahelpers.errors import InputError
 from lahelpers.ratings import changes, cli_support, dataset, parse
 
@@ -17,15 +15,8 @@ MONITOR = ("https://raw.githubusercontent.com/carentspilot/cqc-monitor/"
            "e63a8a45cd43f44eef1b6a6845f8a296bd317ea9/seen_assessments.json")  # fmt: skip
 
 
-@pytest.fixture(autouse=True)
-def _scratch_dataset(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every test here reads and writes a fresh copy of ``data/cqc`` (``LAHELPERS_DATA``), never the
-    repository's: a broken writer (a bug, or a mutant under benchmarks/mutation.py) then fails its own
-    test instead of corrupting the dataset that every later test reads."""
-    data = tmp_path_factory.mktemp("repo_data")
-    shutil.copytree(paths.repo_data_dir() / "cqc", data / "cqc", ignore=shutil.ignore_patterns("proposed"))
-    monkeypatch.setenv("LAHELPERS_DATA", str(data))
-    return data
+# Every test here reads and writes a fresh copy of data/cqc (conftest's scratch_cqc_data).
+pytestmark = pytest.mark.usefixtures("scratch_cqc_data")
 
 
 @pytest.mark.parametrize(
@@ -498,8 +489,8 @@ def test_the_columns_are_the_documented_ones() -> None:
     assert dataset.BASES[0] == "CQC page" and len(dataset.BASES) == 7
 
 
-def test_dataset_path_follows_lahelpers_data(_scratch_dataset: Path) -> None:
-    assert dataset.dataset_path() == _scratch_dataset / "cqc" / "assessments.csv"
+def test_dataset_path_follows_lahelpers_data(scratch_cqc_data: Path) -> None:
+    assert dataset.dataset_path() == scratch_cqc_data / "cqc" / "assessments.csv"
 
 
 def test_write_then_read_round_trip_in_column_order(tmp_path: Path) -> None:
@@ -859,13 +850,13 @@ def test_parse_files_writes_csv_and_one_error_per_page_not_read(tmp_path: Path) 
     assert cli_support.parse_files([good])[0].endswith(",2025-12-05,\n")  # no address given, none in the text
 
 
-def test_the_commands_folders_follow_lahelpers_data(_scratch_dataset: Path) -> None:
-    assert cli_support.proposed_dir() == _scratch_dataset / "cqc" / "proposed"
-    assert cli_support.cache_dir() == _scratch_dataset / "cache" / "cqc-pages"
+def test_the_commands_folders_follow_lahelpers_data(scratch_cqc_data: Path) -> None:
+    assert cli_support.proposed_dir() == scratch_cqc_data / "cqc" / "proposed"
+    assert cli_support.cache_dir() == scratch_cqc_data / "cache" / "cqc-pages"
 
 
-def test_check_summarises_the_table(_scratch_dataset: Path) -> None:
-    path = _scratch_dataset / "cqc" / "assessments.csv"
+def test_check_summarises_the_table(scratch_cqc_data: Path) -> None:
+    path = scratch_cqc_data / "cqc" / "assessments.csv"
     raw = pd.read_csv(path, dtype=str, keep_default_na=False)
     assert raw["ons_code"].nunique() == len(raw) == 153  # one row each, so every row is the latest
     rated = int((raw["overall_rating"] != "").sum())
@@ -875,8 +866,8 @@ def test_check_summarises_the_table(_scratch_dataset: Path) -> None:
                                    "evidence and CQC's rules check out")  # fmt: skip
 
 
-def test_apply_merges_writes_and_reports(_scratch_dataset: Path, tmp_path: Path) -> None:
-    path = _scratch_dataset / "cqc" / "assessments.csv"
+def test_apply_merges_writes_and_reports(scratch_cqc_data: Path, tmp_path: Path) -> None:
+    path = scratch_cqc_data / "cqc" / "assessments.csv"
     before = path.read_text().splitlines()
     york_line = next(ln for ln in before if ln.startswith("E06000014,"))
     new = _row("E06000014", "York", "york-1126", "2026-11-10", status="published_full_scores",
@@ -895,15 +886,15 @@ def test_apply_merges_writes_and_reports(_scratch_dataset: Path, tmp_path: Path)
     assert f"\n {york_line}\n+{new_line}\n" in report
 
 
-def test_apply_reads_the_default_proposal(_scratch_dataset: Path) -> None:
+def test_apply_reads_the_default_proposal(scratch_cqc_data: Path) -> None:
     with pytest.raises(InputError) as err:
         cli_support.apply()
-    assert err.value.file == str(_scratch_dataset / "cqc" / "proposed" / "proposed.csv")
+    assert err.value.file == str(scratch_cqc_data / "cqc" / "proposed" / "proposed.csv")
     assert (err.value.problem, err.value.fix) == ("no proposal to apply", "run `lahelpers ratings refresh` first")
 
 
-def test_apply_leaves_the_table_alone_when_the_merge_breaks_the_rules(_scratch_dataset: Path, tmp_path: Path) -> None:
-    path = _scratch_dataset / "cqc" / "assessments.csv"
+def test_apply_leaves_the_table_alone_when_the_merge_breaks_the_rules(scratch_cqc_data: Path, tmp_path: Path) -> None:
+    path = scratch_cqc_data / "cqc" / "assessments.csv"
     before = path.read_bytes()
     bad = _row("E06000014", "York", "york-1126", "2026-11-10", status="published_full_scores",
                overall_rating="Outstanding", overall_score_pct="75", publication_date_precision="day",
@@ -914,9 +905,9 @@ def test_apply_leaves_the_table_alone_when_the_merge_breaks_the_rules(_scratch_d
     assert path.read_bytes() == before
 
 
-def test_seed_writes_or_compares(_scratch_dataset: Path, tmp_path: Path) -> None:
+def test_seed_writes_or_compares(scratch_cqc_data: Path, tmp_path: Path) -> None:
     mirror = _mirror(tmp_path, [BARNET, YORK_WEB, HARTLEPOOL], [YORK_CQC])
-    path = _scratch_dataset / "cqc" / "assessments.csv"
+    path = scratch_cqc_data / "cqc" / "assessments.csv"
     assert cli_support.seed(mirror, write=True) == f"wrote {path} (3 rows)"
     assert pd.read_csv(path, dtype=str, keep_default_na=False)["assessment_id"].tolist() == ["barnet-0125",
                                                                                             "york-1225", ""]
@@ -979,9 +970,9 @@ def test_unix_line_ends_whatever_the_platforms(tmp_path: Path, monkeypatch: pyte
     assert len(cli_support._csv_text(_frame(HART, HART))) == 3
 
 
-def test_seed_lists_every_change_on_its_own_line(_scratch_dataset: Path, tmp_path: Path) -> None:
+def test_seed_lists_every_change_on_its_own_line(scratch_cqc_data: Path, tmp_path: Path) -> None:
     mirror = _mirror(tmp_path, [BARNET, YORK_WEB, HARTLEPOOL], [YORK_CQC])
-    path = _scratch_dataset / "cqc" / "assessments.csv"
+    path = scratch_cqc_data / "cqc" / "assessments.csv"
     cli_support.seed(mirror, write=True)
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
     df.loc[0, "overall_rating"] = "Outstanding"
@@ -1018,10 +1009,10 @@ def _head(proposed: int, failures: int) -> str:
 
 
 def test_refresh_proposes_and_does_not_apply_unless_told(
-    monkeypatch: pytest.MonkeyPatch, _scratch_dataset: Path, tmp_path: Path
+    monkeypatch: pytest.MonkeyPatch, scratch_cqc_data: Path, tmp_path: Path
 ) -> None:
     seen = _stub_refresh(monkeypatch, [YORK_1126], [])
-    table = _scratch_dataset / "cqc" / "assessments.csv"
+    table = scratch_cqc_data / "cqc" / "assessments.csv"
     before = table.read_bytes()
     message, ok = cli_support.refresh(None, tmp_path / "out", 0.25, apply_now=False)
     assert ok and table.read_bytes() == before
@@ -1029,14 +1020,14 @@ def test_refresh_proposes_and_does_not_apply_unless_told(
                        f"\nproposal: {tmp_path / 'out' / 'proposed.csv'}\nreport: {tmp_path / 'out' / 'changes.md'}\n"
                        "review them, then: lahelpers ratings apply\n")  # fmt: skip
     assert seen["base_url"] == "https://www.cqc.org.uk"
-    assert (seen["client"].pause, seen["client"].cache_dir) == (0.25, _scratch_dataset / "cache" / "cqc-pages")
+    assert (seen["client"].pause, seen["client"].cache_dir) == (0.25, scratch_cqc_data / "cache" / "cqc-pages")
 
 
-def test_refresh_with_apply_writes_the_table(monkeypatch: pytest.MonkeyPatch, _scratch_dataset: Path) -> None:
+def test_refresh_with_apply_writes_the_table(monkeypatch: pytest.MonkeyPatch, scratch_cqc_data: Path) -> None:
     seen = _stub_refresh(monkeypatch, [YORK_1126], [("https://x/a", "HTTP 404")])
-    table = _scratch_dataset / "cqc" / "assessments.csv"
+    table = scratch_cqc_data / "cqc" / "assessments.csv"
     message, ok = cli_support.refresh("http://127.0.0.1:9", None, 0, apply_now=True)
-    out = _scratch_dataset / "cqc" / "proposed"
+    out = scratch_cqc_data / "cqc" / "proposed"
     assert not ok and seen["base_url"] == "http://127.0.0.1:9"
     assert message.startswith(_head(1, 1))
     assert (f"\nproposal: {out / 'proposed.csv'}\nreport: {out / 'changes.md'}\n\n# Ratings refresh: change report\n\n\n"
@@ -1045,10 +1036,10 @@ def test_refresh_with_apply_writes_the_table(monkeypatch: pytest.MonkeyPatch, _s
     assert dataset.read_dataset(table)["assessment_id"].tolist().count("york-1126") == 1
 
 
-def test_refresh_with_nothing_proposed_applies_nothing(monkeypatch: pytest.MonkeyPatch, _scratch_dataset: Path,
+def test_refresh_with_nothing_proposed_applies_nothing(monkeypatch: pytest.MonkeyPatch, scratch_cqc_data: Path,
                                                        tmp_path: Path) -> None:  # fmt: skip
     _stub_refresh(monkeypatch, [], [])
-    table = _scratch_dataset / "cqc" / "assessments.csv"
+    table = scratch_cqc_data / "cqc" / "assessments.csv"
     before = table.read_bytes()
     message, ok = cli_support.refresh(None, tmp_path, 1, apply_now=True)
     assert ok and table.read_bytes() == before
