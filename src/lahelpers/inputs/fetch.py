@@ -245,8 +245,10 @@ def fetch_one(
             src.id, src.file, "missing", f"{src.path} is missing: restore it with `git checkout`"
         )
     dest = paths.raw_dir() / src.file
-    if dest.is_file() and not replace:
-        if catalogue.sha256_of(dest) == src.sha256 and not accept_new:
+    # The local copy's checksum, once (inputs run to hundreds of MB); None when there is none to keep.
+    local = catalogue.sha256_of(dest) if dest.is_file() and not replace else None
+    if local is not None:
+        if local == src.sha256 and not accept_new:
             return FetchOutcome(src.id, src.file, "ok", "already present, checksum matches")
         if not accept_new:
             return FetchOutcome(
@@ -267,8 +269,8 @@ def fetch_one(
         got = catalogue.sha256_of(candidate)
         how = "copied" if mirror is not None else "fetched"
         where = f"mirror {mirror}" if mirror is not None else src.url
-        if got == src.sha256 and accept_new and dest.is_file() and not replace:
-            if catalogue.sha256_of(dest) != src.sha256:  # the local copy was edited: never "ok"
+        if got == src.sha256 and accept_new and local is not None:
+            if local != src.sha256:  # the local copy was edited: never "ok"
                 return FetchOutcome(
                     src.id, src.file, "changed", f"nothing new to accept: the file from {where} "
                     f"matches the catalogue checksum, but {dest} differs from it and was left "
