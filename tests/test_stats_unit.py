@@ -1013,8 +1013,8 @@ def test_a_separated_ordinal_model_reports_no_odds_ratio() -> None:
                 "alone_ci_high"]].loc[0].isna().all()
     assert res["method"].iloc[0] == (
         "ordered logit (statsmodels OrderedModel), predictors standardised (per 1 SD); empty categories "
-        "removed: Inadequate; no finite odds ratio for Deprivation and Age (the ratings line up almost "
-        "perfectly with the model's measures)")
+        "removed: Inadequate; no finite odds ratio for Deprivation and Age (no finite 95% interval, as "
+        "when the ratings line up almost perfectly with the model's measures)")
     assert res["sentence"].iloc[0] == (
         "Across 12 authorities, no odds ratio can be given for deprivation: the model has no finite "
         "estimate, which happens when CQC rating lines up almost perfectly with its measures, so "

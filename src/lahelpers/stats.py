@@ -667,7 +667,8 @@ def ordinal_regression(
         method += "; WARNING: optimiser did not converge"
     if separated := [p for p in predictors if not _estimable(ci.loc[p])]:
         method += ("; no finite odds ratio for " + wording.listing(_label(q, labels) for q in separated)
-                   + " (the ratings line up almost perfectly with the model's measures)")
+                   + " (no finite 95% interval, as when the ratings line up almost perfectly with the "
+                   "model's measures)")
     vifs = vif(x)
     rows = []
     for p in predictors:

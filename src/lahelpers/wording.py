@@ -352,8 +352,9 @@ def odds_ratio(r: Result, x: str, y: str, sd: float, adjusted_for: str = "", vif
     """An ordered-logit odds ratio per 1 SD of ``x``; when ``x`` is collinear with the other
     predictors (variance inflation factor >= :data:`VIF_LIMIT`) the adjusted odds ratio is not
     headlined: the sentence says so and gives the one-at-a-time estimate beside it. No estimate
-    (the ratings separated by ``x``, see :func:`lahelpers.stats.ordinal_regression`): the
-    sentence says why no size is given, and claims nothing."""
+    (no finite interval, as when the ratings are separated by the model's measures, see
+    :func:`lahelpers.stats.ordinal_regression`): the sentence says why no size is given, and
+    claims nothing."""
     if not _finite(r.estimate):
         return (f"Across {r.n} authorities, no odds ratio can be given for {lower_first(x)}: the "
                 f"model has no finite estimate, which happens when {lower_first(y)} lines up almost "
